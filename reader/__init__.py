@@ -1,0 +1,3 @@
+"""presscheck: close reading of the news in a terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Classroom exercises: packs of articles with instructions, tags and a key. No UI."""

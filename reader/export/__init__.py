@@ -1,0 +1,1 @@
+"""Exports of annotations to files other tools read. No UI."""

@@ -1,0 +1,59 @@
+"""The native JSON export: articles' metadata and annotations with both selectors. No UI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import orjson
+
+from reader import __version__
+from reader.model import SCHEMA_VERSION, Annotation, Article, now_iso
+
+SCHEMA_FILE = "presscheck-export.schema.json"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the native export format."""
+    return json.loads(files("reader.export").joinpath(SCHEMA_FILE).read_text("utf-8"))
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "byline": article.byline,
+        "published": article.published,
+        "added_at": article.added_at,
+        "raw_sha256": article.raw_sha256,
+        "text_sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+        "length": len(article.text),
+    }
+
+
+def build_document(
+    articles: Iterable[Article], annotations: Iterable[Annotation], author: str = ""
+) -> dict[str, Any]:
+    """The export document for `annotations` and the articles they point into."""
+    annotations = list(annotations)
+    used = {target.article_id for a in annotations for target in a.targets}
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"presscheck {__version__}",
+        "exported_at": now_iso(),
+    }
+    if author:
+        document["author"] = author
+    document["articles"] = [article_summary(a) for a in articles if a.id in used]
+    document["annotations"] = [a.to_dict() for a in annotations]
+    return document
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -1,0 +1,49 @@
+"""Bytes to text: BOMs, UTF-16, legacy encodings; binary and empty input refused. No UI."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from reader.errors import IngestError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BINARY_MAGIC = (
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
+    b"RIFF", b"OggS", b"ID3", b"fLaC", b"\x00\x00\x01\x00",
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    """The text of a file's bytes, or an IngestError naming the file."""
+    if not data.strip():
+        raise IngestError(f"{name}: the file is empty; nothing to read")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _non_blank(data.decode(encoding), name)
+            except UnicodeDecodeError:
+                break
+    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
+        raise IngestError(f"{name}: a binary file, not an article; open a text, HTML or feed file")
+    try:
+        return _non_blank(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError(f"{name}: cannot tell the text encoding; save the file as UTF-8")
+    return _non_blank(str(best), name)
+
+
+def _non_blank(text: str, name: str) -> str:
+    if not text.strip():
+        raise IngestError(f"{name}: the file holds only white space; nothing to read")
+    return text

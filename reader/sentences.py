@@ -1,0 +1,110 @@
+"""Sentences of canonical text, found lazily one paragraph at a time (pysbd). No UI.
+
+A paragraph is a run of text between newlines. Only the paragraphs the reader's cursor
+visits are segmented, so a 5 MB article costs nothing until it is read.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import cache
+
+import pysbd
+
+Span = tuple[int, int]
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(paragraph: str) -> list[Span]:
+    """Spans of the sentences of one paragraph, without surrounding white space."""
+    spans: list[Span] = []
+    try:
+        pieces = _segmenter().segment(paragraph)
+    except Exception:  # pysbd is rule-based and has crashed on odd input before
+        pieces = [paragraph]
+    position = 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = paragraph.find(piece, position)
+        if found < 0:
+            # pysbd changed the text; fall back to the rest of the paragraph as one sentence
+            break
+        spans.append((found, found + len(piece)))
+        position = found + len(piece)
+    rest = paragraph[position:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        spans.append((position + lead, position + len(rest.rstrip())))
+    return spans
+
+
+class SentenceIndex:
+    """Sentence spans of one text, with moves to the next and previous sentence.
+
+    `hidden` ranges (folded page furniture) are stepped over.
+    """
+
+    def __init__(self, text: str, hidden: tuple[Span, ...] = ()) -> None:
+        self.text = text
+        self.hidden = tuple(sorted(hidden))
+        self._paragraphs: dict[int, list[Span]] = {}
+
+    def _paragraph_bounds(self, offset: int) -> Span:
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        return start, len(self.text) if end < 0 else end
+
+    def _sentences_of_paragraph(self, start: int) -> list[Span]:
+        cached = self._paragraphs.get(start)
+        if cached is None:
+            _, end = self._paragraph_bounds(start)
+            cached = [(start + a, start + b) for a, b in split_sentences(self.text[start:end])]
+            self._paragraphs[start] = cached
+        return cached
+
+    def _is_hidden(self, span: Span) -> bool:
+        index = bisect.bisect_right(self.hidden, (span[0], len(self.text) + 1)) - 1
+        return index >= 0 and self.hidden[index][0] <= span[0] < self.hidden[index][1]
+
+    def sentence_at(self, offset: int) -> Span | None:
+        """The sentence holding `offset`, or the next one after it."""
+        offset = max(0, min(offset, len(self.text)))
+        return self._first_from(offset)
+
+    def first(self) -> Span | None:
+        return self._first_from(0)
+
+    def last(self) -> Span | None:
+        return self.before(len(self.text) + 1)
+
+    def after(self, span: Span) -> Span | None:
+        """The first visible sentence that starts at or after `span`'s end."""
+        return self._first_from(span[1], strictly_after=span[0])
+
+    def before(self, start: int) -> Span | None:
+        """The last visible sentence that starts before `start`."""
+        position = min(start, len(self.text))
+        while True:
+            para_start, _ = self._paragraph_bounds(position)
+            for span in reversed(self._sentences_of_paragraph(para_start)):
+                if span[0] < start and not self._is_hidden(span):
+                    return span
+            if para_start == 0:
+                return None
+            position = para_start - 1
+
+    def _first_from(self, offset: int, strictly_after: int = -1) -> Span | None:
+        position = offset
+        while position <= len(self.text):
+            para_start, para_end = self._paragraph_bounds(position)
+            for span in self._sentences_of_paragraph(para_start):
+                if span[1] > offset and span[0] > strictly_after and not self._is_hidden(span):
+                    return span
+            position = para_end + 1
+        return None

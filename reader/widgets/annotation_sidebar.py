@@ -1,0 +1,111 @@
+"""The annotation sidebar: the open articles' annotations, grouped by kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from reader.ingest.sanitize import display_line
+from reader.model import KINDS, Annotation
+
+GROUP_TITLES = {
+    "claim": "Claims",
+    "contradiction": "Contradictions",
+    "link": "Links",
+    "note": "Notes",
+}
+QUOTE_CHARS = 140
+
+
+def _quote(text: str) -> str:
+    text = " ".join(display_line(text).split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def entry_text(annotation: Annotation) -> Text:
+    """What one sidebar entry shows: tags or relation, the quote(s), note and author."""
+    text = Text(end="")
+    label = ", ".join(annotation.tags) or annotation.relation or annotation.kind
+    text.append(display_line(label), style="bold")
+    text.append(f"  · {display_line(annotation.author)}", style="dim")
+    if annotation.anchor != "exact":
+        text.append(f"  ({annotation.anchor})", style="italic")
+    for target in annotation.targets:
+        text.append("\n“" + _quote(target.quote.exact) + "”", style="italic")
+    if annotation.note:
+        text.append("\n" + _quote(annotation.note))
+    return text
+
+
+class AnnotationSidebar(Vertical):
+    """The annotations of the open articles; Enter or a click jumps to one."""
+
+    DEFAULT_CSS = """
+    AnnotationSidebar {
+        width: 40;
+        height: 1fr;
+    }
+    AnnotationSidebar > OptionList {
+        height: 1fr;
+    }
+    """
+
+    @dataclass
+    class AnnotationChosen(Message):
+        """The reader chose an annotation in the sidebar."""
+
+        sidebar: AnnotationSidebar
+        annotation: Annotation
+
+        @property
+        def control(self) -> AnnotationSidebar:
+            return self.sidebar
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._annotations: dict[str, Annotation] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("Annotations", classes="sidebar-title")
+        yield OptionList(id="annotation-list")
+
+    def show(self, annotations: list[Annotation]) -> None:
+        """List these annotations, grouped by kind, keeping the highlighted entry."""
+        option_list = self.query_one(OptionList)
+        highlighted = option_list.highlighted_option
+        keep = highlighted.id if highlighted else None
+        self._annotations = {a.id: a for a in annotations}
+        options: list[Option | None] = []
+        for kind in KINDS:
+            group = [a for a in annotations if a.kind == kind]
+            if not group:
+                continue
+            options.append(
+                Option(Text(f"{GROUP_TITLES[kind]} · {len(group)}", style="bold"), disabled=True)
+            )
+            options.extend(Option(entry_text(a), id=a.id) for a in group)
+        if not options:
+            options.append(
+                Option(
+                    Text("No annotations yet.\nSelect a sentence and press t to tag a claim.", style="dim"),
+                    disabled=True,
+                )
+            )
+        option_list.clear_options()
+        option_list.add_options(options)
+        if keep and keep in self._annotations:
+            option_list.highlighted = option_list.get_option_index(keep)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        annotation = self._annotations.get(event.option.id or "")
+        if annotation is not None:
+            self.post_message(self.AnnotationChosen(self, annotation))

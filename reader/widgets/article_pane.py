@@ -1,0 +1,402 @@
+"""The reading pane: one article drawn row by row with Textual's line API."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.ingest.sanitize import display_text
+from reader.layout import wrap
+from reader.model import Annotation, Article
+from reader.sentences import SentenceIndex, Span
+
+GUTTER = 2
+"""Cells at the left of every row for the marks of the annotations on it."""
+
+KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
+"""Gutter letters: kinds are told apart without colour too."""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One annotated span of this pane's article."""
+
+    start: int
+    end: int
+    kind: str
+    annotation_id: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One display row: a span of the text, or the fold marker of a furniture range."""
+
+    start: int
+    end: int
+    fold: bool = False
+
+
+class ArticlePane(ScrollView, can_focus=True):
+    """One article, drawn line by line from its canonical text, with a sentence cursor.
+
+    | Key | Does |
+    | :- | :- |
+    | down, j / up, k | next / previous sentence |
+    | shift+down, J / shift+up, K | extend the selection by a sentence |
+    | pagedown, space / pageup | a page down / up |
+    | home, g / end, G | first / last sentence |
+    | x | show or fold page furniture |
+    """
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Next sentence", show=False),
+        Binding("up,k", "cursor_up", "Previous sentence", show=False),
+        Binding("shift+down,J", "extend_down", "Extend down", show=False),
+        Binding("shift+up,K", "extend_up", "Extend up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home,g", "cursor_first", "First sentence", show=False),
+        Binding("end,G", "cursor_last", "Last sentence", show=False),
+        Binding("x", "toggle_furniture", "Furniture"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-pane--cursor",
+        "article-pane--cursor-blurred",
+        "article-pane--claim",
+        "article-pane--contradiction",
+        "article-pane--link",
+        "article-pane--note",
+        "article-pane--furniture",
+        "article-pane--fold",
+        "article-pane--gutter",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `article-pane--cursor` | the selected sentence(s) while the pane has focus |
+    | `article-pane--cursor-blurred` | the selection while another widget has focus |
+    | `article-pane--claim` … `--note` | highlights, one per kind |
+    | `article-pane--furniture` | page furniture when shown |
+    | `article-pane--fold` | the marker row of folded furniture |
+    | `article-pane--gutter` | the mark column |
+    """
+
+    DEFAULT_CSS = """
+    ArticlePane {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    """
+
+    @dataclass
+    class SelectionChanged(Message):
+        """The reader moved the cursor or changed the selection."""
+
+        pane: ArticlePane
+        start: int
+        end: int
+
+        @property
+        def control(self) -> ArticlePane:
+            return self.pane
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article = article
+        self._display = display_text(article.text)
+        self._folded = True
+        self._sentences = SentenceIndex(article.text, article.furniture)
+        self._cursor: Span | None = self._sentences.first()
+        self._anchor: Span | None = None
+        self._highlights: list[Highlight] = []
+        self._rows: list[Row] = []
+        self._row_starts: list[int] = []
+        self._layout_width = -1
+        self._revision = 0
+        self._line_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+
+    # state ------------------------------------------------------------------------------
+
+    @property
+    def selection(self) -> Span | None:
+        """The selected span of the canonical text: the cursor, extended to the anchor."""
+        if self._cursor is None:
+            return None
+        if self._anchor is None:
+            return self._cursor
+        return (min(self._cursor[0], self._anchor[0]), max(self._cursor[1], self._anchor[1]))
+
+    @property
+    def selected_text(self) -> str:
+        span = self.selection
+        return "" if span is None else self.article.text[span[0] : span[1]]
+
+    def set_annotations(self, annotations: list[Annotation]) -> None:
+        """Show these annotations' spans in this article."""
+        highlights = [
+            Highlight(target.start, target.end, annotation.kind, annotation.id)
+            for annotation in annotations
+            for target in annotation.targets
+            if target.article_id == self.article.id and annotation.anchor != "orphaned"
+        ]
+        self._highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate()
+
+    def highlights_at(self, start: int, end: int) -> list[Highlight]:
+        """The highlights overlapping [start, end)."""
+        found = []
+        for highlight in self._highlights:
+            if highlight.start >= end:
+                break
+            if highlight.end > start:
+                found.append(highlight)
+        return found
+
+    def clear_selection(self) -> None:
+        self._anchor = None
+        self._invalidate()
+
+    def select(self, start: int, end: int) -> None:
+        """Select the sentences covering [start, end) and scroll them into view."""
+        first = self._sentences.sentence_at(start)
+        if first is None:
+            return
+        last = self._sentences.sentence_at(max(start, end - 1)) or first
+        self._anchor = first if last != first else None
+        self._cursor = last
+        self._cursor_moved()
+        self.scroll_to_offset(start, center=True)
+
+    # layout -----------------------------------------------------------------------------
+
+    def _ensure_layout(self) -> None:
+        width = max(1, self.scrollable_content_region.width - GUTTER)
+        if width == self._layout_width:
+            return
+        self._layout_width = width
+        rows: list[Row] = []
+        text = self._display
+        hidden = list(self.article.furniture) if self._folded else []
+        position = 0
+        while position <= len(text):
+            if hidden and position >= hidden[0][0]:
+                start, end = hidden.pop(0)
+                rows.append(Row(start, end, fold=True))
+                position = end + 1
+                continue
+            newline = text.find("\n", position)
+            end = len(text) if newline < 0 else newline
+            rows.extend(Row(position + a, position + b) for a, b in wrap(text[position:end], width))
+            position = end + 1
+        self._rows = rows
+        self._row_starts = [row.start for row in rows]
+        self._line_cache.clear()
+        self.virtual_size = Size(width + GUTTER, len(rows))
+
+    def row_of(self, offset: int) -> int:
+        """The display row that shows code point `offset`."""
+        self._ensure_layout()
+        return max(0, bisect.bisect_right(self._row_starts, offset) - 1)
+
+    def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
+        row = self.row_of(offset)
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if center:
+            self.scroll_to(y=max(0, row - height // 3), animate=False)
+        elif row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._ensure_layout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    def _invalidate(self) -> None:
+        self._revision += 1
+        self.refresh()
+
+    # drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        scroll_x, scroll_y = self.scroll_offset
+        row_index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if row_index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        key = (row_index, width, self._revision)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._render_row(row_index)
+            self._line_cache[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
+            scroll_x, row_index
+        )
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"article-pane--{name}", partial=True)
+
+    def _render_row(self, row_index: int) -> Strip:
+        row = self._rows[row_index]
+        base = self.rich_style
+        if row.fold:
+            lines = sum(1 for line in self.article.text[row.start : row.end].split("\n") if line.strip())
+            label = f"▸ {lines} lines of page furniture — x to show"
+            text = Text(" " * GUTTER + label, style=self._style("fold"), end="")
+            return Strip(text.render(self.app.console), cell_len(text.plain))
+
+        text = Text(self._display[row.start : row.end], end="")
+        if any(start <= row.start < end for start, end in self.article.furniture):
+            text.stylize(self._style("furniture"))
+        marks: list[str] = []
+        for highlight in self.highlights_at(row.start, max(row.end, row.start + 1)):
+            text.stylize(
+                self._style(highlight.kind),
+                max(0, highlight.start - row.start),
+                min(row.end, highlight.end) - row.start,
+            )
+            if KIND_MARKS[highlight.kind] not in marks:
+                marks.append(KIND_MARKS[highlight.kind])
+        selection = self.selection
+        if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
+            cursor_style = self._style("cursor" if self.has_focus else "cursor-blurred")
+            text.stylize(
+                cursor_style,
+                max(0, selection[0] - row.start),
+                min(row.end, selection[1]) - row.start,
+            )
+        marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
+        gutter = Text("".join(marks[:GUTTER]).ljust(GUTTER), style=self._style("gutter"), end="")
+        segments = list(gutter.render(self.app.console)) + list(text.render(self.app.console))
+        segments = list(Segment.apply_style(segments, base))
+        return Strip(segments)
+
+    # moving -----------------------------------------------------------------------------
+
+    def _cursor_moved(self) -> None:
+        self._invalidate()
+        if self._cursor is not None:
+            span = self.selection or self._cursor
+            self.post_message(self.SelectionChanged(self, span[0], span[1]))
+
+    def _move_to(self, span: Span | None, *, extend: bool = False) -> None:
+        if span is None:
+            return
+        if extend:
+            self._anchor = self._anchor or self._cursor
+        else:
+            self._anchor = None
+        self._cursor = span
+        self._cursor_moved()
+        # the whole sentence in view when it fits, its start in view when it does not
+        self.scroll_to_offset(span[1] - 1)
+        self.scroll_to_offset(span[0])
+
+    def action_cursor_down(self) -> None:
+        if self._cursor is not None:
+            self._move_to(self._sentences.after(self._cursor))
+
+    def action_cursor_up(self) -> None:
+        if self._cursor is not None:
+            self._move_to(self._sentences.before(self._cursor[0]))
+
+    def action_extend_down(self) -> None:
+        if self._cursor is not None:
+            self._move_to(self._sentences.after(self._cursor), extend=True)
+
+    def action_extend_up(self) -> None:
+        if self._cursor is not None:
+            self._move_to(self._sentences.before(self._cursor[0]), extend=True)
+
+    def action_cursor_first(self) -> None:
+        self._move_to(self._sentences.first())
+        self.scroll_home(animate=False)
+
+    def action_cursor_last(self) -> None:
+        self._move_to(self._sentences.last())
+        self.scroll_end(animate=False)
+
+    def _page(self, direction: int) -> None:
+        if self._cursor is None:
+            return
+        self._ensure_layout()
+        height = max(1, self.scrollable_content_region.height - 1)
+        row = self.row_of(self._cursor[0]) + direction * height
+        row = max(0, min(row, len(self._rows) - 1))
+        self.scroll_to(y=max(0, self.scroll_offset.y + direction * height), animate=False)
+        target = self._sentences.sentence_at(self._rows[row].start)
+        if direction < 0 and (target is None or target[0] > self._rows[row].end):
+            target = self._sentences.before(self._rows[row].start + 1)
+        self._move_to(target)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def action_toggle_furniture(self) -> None:
+        if not self.article.furniture:
+            self.notify("No page furniture in this article.", timeout=3)
+            return
+        self._folded = not self._folded
+        self._sentences = SentenceIndex(
+            self.article.text, self.article.furniture if self._folded else ()
+        )
+        self._layout_width = -1
+        self._invalidate()
+
+    # focus and mouse --------------------------------------------------------------------
+
+    def on_focus(self) -> None:
+        self._invalidate()
+
+    def on_blur(self) -> None:
+        self._invalidate()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        self._ensure_layout()
+        row_index = self.scroll_offset.y + offset.y
+        if not 0 <= row_index < len(self._rows):
+            return
+        row = self._rows[row_index]
+        if row.fold:
+            self.action_toggle_furniture()
+            return
+        column = self.scroll_offset.x + offset.x - GUTTER
+        position = row.start
+        used = 0
+        while position < row.end and used + cell_len(self._display[position]) <= column:
+            used += cell_len(self._display[position])
+            position += 1
+        self._move_to(self._sentences.sentence_at(position), extend=event.shift)
+

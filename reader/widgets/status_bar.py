@@ -1,0 +1,48 @@
+"""The status bar: database file, author, save state and counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from reader.ingest.sanitize import display_line
+
+
+class StatusBar(Widget):
+    """One line at the bottom of the reading screen."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    save_state: reactive[str] = reactive("saved")
+    """`saved`, `saving`, or the one-line reason a save failed."""
+    counts: reactive[str] = reactive("")
+    """Annotation counts, e.g. `2 claims`."""
+    pending: reactive[str] = reactive("")
+    """A hint about a half-finished action."""
+
+    def __init__(self, db: str, author: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.db = db
+        self.author = author
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        if self.save_state == "saved":
+            text.append(" ✓ saved ", style="bold")
+        elif self.save_state == "saving":
+            text.append(" … saving ", style="bold")
+        else:
+            text.append(f" ✗ not saved: {display_line(self.save_state)} ", style="bold reverse")
+        text.append(f" {display_line(self.author)} ", style="italic")
+        text.append(f" {display_line(self.db)} ", style="dim")
+        if self.counts:
+            text.append(f" {self.counts} ")
+        if self.pending:
+            text.append(f" {display_line(self.pending)} ", style="bold")
+        return text

@@ -34,7 +34,7 @@ def entry_text(annotation: Annotation) -> Text:
     text = Text(end="")
     label = ", ".join(annotation.tags) or annotation.relation or annotation.kind
     text.append(display_line(label), style="bold")
-    text.append(f"  · {display_line(annotation.author)}", style="dim")
+    text.append(f" — {display_line(annotation.author)}", style="dim")
     if annotation.anchor != "exact":
         text.append(f"  ({annotation.anchor})", style="italic")
     for target in annotation.targets:

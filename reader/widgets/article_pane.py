@@ -41,11 +41,13 @@ class Highlight:
 
 @dataclass(frozen=True)
 class Row:
-    """One display row: a span of the text, or the fold marker of a furniture range."""
+    """One display row: a span of the text, the fold marker of a furniture range, or the
+    blank row drawn between two paragraphs that the text separates by one newline only."""
 
     start: int
     end: int
     fold: bool = False
+    spacer: bool = False
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -208,6 +210,8 @@ class ArticlePane(ScrollView, can_focus=True):
             newline = text.find("\n", position)
             end = len(text) if newline < 0 else newline
             rows.extend(Row(position + a, position + b) for a, b in wrap(text[position:end], width))
+            if end > position and newline >= 0 and text[end + 1 : end + 2] not in ("\n", ""):
+                rows.append(Row(end, end, spacer=True))
             position = end + 1
         self._rows = rows
         self._row_starts = [row.start for row in rows]
@@ -260,7 +264,7 @@ class ArticlePane(ScrollView, can_focus=True):
         )
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-pane--{name}", partial=True)
+        return self.get_component_rich_style(f"article-pane--{name}")
 
     def _render_row(self, row_index: int) -> Strip:
         row = self._rows[row_index]
@@ -271,6 +275,8 @@ class ArticlePane(ScrollView, can_focus=True):
             text = Text(" " * GUTTER + label, style=self._style("fold"), end="")
             return Strip(text.render(self.app.console), cell_len(text.plain))
 
+        if row.spacer:
+            return Strip.blank(GUTTER, base)
         text = Text(self._display[row.start : row.end], end="")
         if any(start <= row.start < end for start, end in self.article.furniture):
             text.stylize(self._style("furniture"))

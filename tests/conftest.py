@@ -1,0 +1,30 @@
+"""Shared fixtures: the repo's seed pack and a session on a fresh database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SEED_FILES = ("000_1aa975c49d58f58c.txt", "001_1c2accc8ffba02b5.txt")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current folder, so the default DB path is relative and the same each run."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PRESSCHECK_DB", raising=False)
+    monkeypatch.delenv("PRESSCHECK_AUTHOR", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def db_path(workdir: Path) -> Path:
+    return Path("annotations") / "annotations.json"

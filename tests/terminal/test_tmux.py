@@ -1,0 +1,107 @@
+"""The real `presscheck` binary in a real terminal (tmux): launch, tag, quit, relaunch, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reader.export.json_format import schema
+
+pytestmark = pytest.mark.terminal
+
+BIN = Path(sys.executable).with_name("presscheck")
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: .ci/run installs it")
+        pytest.skip("tmux is not installed")
+    session = f"presscheck-test-{os.getpid()}"
+    socket = str(tmp_path / "tmux.sock")
+
+    def cmd(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-S", socket, *args], capture_output=True, text=True, check=True
+        ).stdout
+
+    yield session, cmd
+    subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+
+
+def _launch(session, cmd, workdir: Path, db: Path) -> None:
+    env = f"PRESSCHECK_DB={db} PRESSCHECK_AUTHOR=student TERM=xterm-256color"
+    cmd("new-session", "-d", "-s", session, "-x", "160", "-y", "45", "-c", str(workdir),
+        # the pause lets tmux give the pane its size before the app reads it
+        f"sleep 0.5; env {env} {BIN}; echo EXITED=$?; sleep 30")
+
+
+def _screen(cmd, session, escapes: bool = False) -> str:
+    return cmd("capture-pane", "-p", *(["-e"] if escapes else []), "-t", session)
+
+
+def _wait_for(cmd, session, text: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _screen(cmd, session)
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
+    session, cmd = tmux
+    db = tmp_path / "db" / "annotations.json"
+    # an empty folder: no ./seeds here, so the bundled seed exercise opens
+    _launch(session, cmd, tmp_path, db)
+    screen = _wait_for(cmd, session, "Annotations")
+    assert "President Donald Trump confirmed on Thursday" in screen
+    assert "Talks between US and North Korea collapse" in screen
+    assert "No annotations yet" in screen
+
+    cmd("send-keys", "-t", session, "j")
+    cmd("send-keys", "-t", session, "t")
+    _wait_for(cmd, session, "Tag this claim")
+    cmd("send-keys", "-t", session, "Enter")
+    screen = _wait_for(cmd, session, "Claims · 1")
+    assert "The president was speaking in a press" in screen.split("Claims · 1", 1)[1]
+    _wait_for(cmd, session, "✓ saved")
+    cmd("send-keys", "-t", session, "q")
+    _wait_for(cmd, session, "EXITED=0")
+    cmd("kill-session", "-t", session)
+
+    _launch(session, cmd, tmp_path, db)
+    screen = _wait_for(cmd, session, "Claims · 1")
+    colored = _screen(cmd, session, escapes=True)
+    # the gutter mark of the claim stands on the rows of the tagged sentence
+    marked = [line for line in screen.splitlines() if line.startswith(" C ")]
+    assert marked and any("press" in line or "sites in his country" in line for line in marked)
+    assert "\x1b[" in colored  # highlighted, not plain
+    cmd("send-keys", "-t", session, "q")
+    _wait_for(cmd, session, "EXITED=0")
+
+    export = subprocess.run([str(BIN), "export", "--db", str(db)], capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    assert export.returncode == 0, export.stderr
+    document = json.loads(export.stdout)
+    jsonschema.validate(document, schema())
+    [claim] = document["annotations"]
+    assert claim["author"] == "student"
+    position, quote = claim["targets"][0]["selectors"]
+    from reader.ingest import load_article
+    from reader.classroom.pack import bundled_seed_folder
+
+    article = load_article(bundled_seed_folder() / "000_1aa975c49d58f58c.txt")
+    assert article.text[position["start"] : position["end"]] == quote["exact"]
+    assert quote["exact"] == "The president was speaking in a press conference in the Vietnamese capital Hanoi."

@@ -13,6 +13,10 @@ import pysbd
 
 Span = tuple[int, int]
 
+BLOCK = 4000
+"""Paragraphs longer than this are segmented in blocks of about this many characters, cut
+at a space, so that a 2 MB one-line article costs one block, not the whole line."""
+
 
 @cache
 def _segmenter() -> pysbd.Segmenter:
@@ -60,10 +64,31 @@ class SentenceIndex:
         end = self.text.find("\n", offset)
         return start, len(self.text) if end < 0 else end
 
-    def _sentences_of_paragraph(self, start: int) -> list[Span]:
+    def _cut(self, para_start: int, para_end: int, k: int) -> int:
+        """Where block `k` of a long paragraph starts: after the first space past k×BLOCK."""
+        if k <= 0:
+            return para_start
+        nominal = para_start + k * BLOCK
+        if nominal >= para_end:
+            return para_end
+        space = self.text.find(" ", nominal, min(para_end, nominal + BLOCK // 4))
+        return space + 1 if space >= 0 else nominal
+
+    def _block_bounds(self, offset: int) -> Span:
+        """The paragraph holding `offset`, or the block of it when it is long."""
+        para_start, para_end = self._paragraph_bounds(offset)
+        if para_end - para_start <= BLOCK:
+            return para_start, para_end
+        k = (offset - para_start) // BLOCK
+        start, end = self._cut(para_start, para_end, k), self._cut(para_start, para_end, k + 1)
+        if offset < start:
+            return self._cut(para_start, para_end, k - 1), start
+        return start, end
+
+    def _sentences_of_block(self, start: int) -> list[Span]:
         cached = self._paragraphs.get(start)
         if cached is None:
-            _, end = self._paragraph_bounds(start)
+            _, end = self._block_bounds(start)
             cached = [(start + a, start + b) for a, b in split_sentences(self.text[start:end])]
             self._paragraphs[start] = cached
         return cached
@@ -91,8 +116,8 @@ class SentenceIndex:
         """The last visible sentence that starts before `start`."""
         position = min(start, len(self.text))
         while True:
-            para_start, _ = self._paragraph_bounds(position)
-            for span in reversed(self._sentences_of_paragraph(para_start)):
+            para_start, _ = self._block_bounds(position)
+            for span in reversed(self._sentences_of_block(para_start)):
                 if span[0] < start and not self._is_hidden(span):
                     return span
             if para_start == 0:
@@ -102,8 +127,8 @@ class SentenceIndex:
     def _first_from(self, offset: int, strictly_after: int = -1) -> Span | None:
         position = offset
         while position <= len(self.text):
-            para_start, para_end = self._paragraph_bounds(position)
-            for span in self._sentences_of_paragraph(para_start):
+            para_start, para_end = self._block_bounds(position)
+            for span in self._sentences_of_block(para_start):
                 if span[1] > offset and span[0] > strictly_after and not self._is_hidden(span):
                     return span
             position = para_end + 1

@@ -24,8 +24,9 @@ def find_title(text: str) -> str:
         and not first.endswith((".", ",", ":", ";"))
     ):
         return shorten(first)
-    spans = split_sentences(lines[0])
-    sentence = lines[0][spans[0][0] : spans[0][1]] if spans else first
+    head = lines[0][: TITLE_MAX_CHARS * 10]  # the first sentence is in here, or is cut anyway
+    spans = split_sentences(head)
+    sentence = head[spans[0][0] : spans[0][1]] if spans else first
     return shorten(sentence)
 
 

@@ -105,3 +105,34 @@ def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
     article = load_article(bundled_seed_folder() / "000_1aa975c49d58f58c.txt")
     assert article.text[position["start"] : position["end"]] == quote["exact"]
     assert quote["exact"] == "The president was speaking in a press conference in the Vietnamese capital Hanoi."
+
+
+def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
+    session, cmd = tmux
+    db = tmp_path / "shared.json"
+    first, second = f"{session}-a", f"{session}-b"
+    _launch(first, cmd, tmp_path, db)
+    _launch(second, cmd, tmp_path, db)
+    _wait_for(cmd, first, "Annotations")
+    _wait_for(cmd, second, "Annotations")
+    # each app tags three different sentences, interleaved
+    for round_ in range(3):
+        for name, moves in ((first, ["j"]), (second, ["Tab", "j"])):
+            if round_ == 0 or name == first:
+                cmd("send-keys", "-t", name, *moves)
+            else:
+                cmd("send-keys", "-t", name, "j")
+            cmd("send-keys", "-t", name, "t")
+            _wait_for(cmd, name, "Tag this claim")
+            cmd("send-keys", "-t", name, "Enter")
+            _wait_for(cmd, name, f"Claims · {round_ + 1}")
+    for name in (first, second):
+        _wait_for(cmd, name, "✓ saved")
+        cmd("send-keys", "-t", name, "q")
+        _wait_for(cmd, name, "EXITED=0")
+
+    export = subprocess.run([str(BIN), "export", "--db", str(db)], capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    annotations = json.loads(export.stdout)["annotations"]
+    assert len(annotations) == 6
+    assert len({a["targets"][0]["article_id"] for a in annotations}) == 2

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from rich.cells import cell_len
+from rich.cells import cell_len, split_graphemes
 
 Span = tuple[int, int]
 _WORD = re.compile(r"\S+\s*|\s+")
@@ -34,19 +35,24 @@ def wrap(text: str, width: int) -> list[Span]:
             rows.append((row_start, word_start))
             row_start, used = word_start, 0
         if word_width > width:
-            # a word wider than the row: split it into pieces of at most `width` cells
-            position = word_start
-            piece_start = word_start
+            # a word wider than the row: split it into pieces of at most `width` cells,
+            # between graphemes (an emoji with its joiners and variation selector is one)
             piece_width = used
-            while position < word_start + len(stripped):
-                char_width = measure(text[position])
-                if piece_width and piece_width + char_width > width:
+            for grapheme_start, _, grapheme_width in _graphemes(stripped, measure):
+                position = word_start + grapheme_start
+                if piece_width and piece_width + grapheme_width > width:
                     rows.append((row_start, position))
-                    row_start, piece_start, piece_width = position, position, 0
-                piece_width += char_width
-                position += 1
-            used = piece_width + (len(word) - len(stripped))
+                    row_start, piece_width = position, 0
+                piece_width += grapheme_width
+            used = piece_width + measure(word[len(stripped) :])
             continue
         used += measure(word)
     rows.append((row_start, len(text)))
     return rows
+
+
+def _graphemes(word: str, measure: Callable[[str], int]) -> list[tuple[int, int, int]]:
+    """(start, end, cells) of each grapheme of `word`; one per character when ASCII."""
+    if measure is len:
+        return [(index, index + 1, 1) for index in range(len(word))]
+    return split_graphemes(word)[0]

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+from reader.commands import PresscheckCommands
 from reader.errors import UserError
 from reader.launch import Session
 from reader.resources import resource_folder
@@ -20,6 +21,7 @@ class PresscheckApp(App[None]):
 
     CSS_PATH = resource_folder("styles") / "app.tcss"
     TITLE = "presscheck"
+    COMMANDS = App.COMMANDS | {PresscheckCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (waits for saves to finish)"),
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader.classroom.pack import (
     ARTICLE_SUFFIXES,
+    DEFAULT_RELATIONS,
     Pack,
     Tag,
     default_pack_folder,
@@ -29,6 +30,7 @@ class Session:
     articles: list[Article]
     author: str
     tags: tuple[Tag, ...]
+    relations: tuple[str, ...] = DEFAULT_RELATIONS
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
     notices: list[str] = field(default_factory=list)
@@ -77,8 +79,8 @@ def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
     for article in articles:
         store.put_article(article)
     remembered = store.get_meta("author", "")
-    author = author or remembered or login_name()
-    if author != remembered:
+    author = author or remembered  # when still empty, the app asks once
+    if author and author != remembered:
         store.set_meta("author", author)
     tags = pack.tags if pack and pack.tags else default_tags()
     annotations = store.annotations(a.id for a in articles)
@@ -87,6 +89,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
         articles=articles,
         author=author,
         tags=tags,
+        relations=pack.relations if pack else DEFAULT_RELATIONS,
         annotations=annotations,
         pack=pack,
     )

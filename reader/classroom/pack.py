@@ -10,6 +10,8 @@ from reader.errors import UserError
 from reader.resources import resource_folder
 
 PACK_FILE = "pack.toml"
+DEFAULT_RELATIONS = ("same event", "corroborates", "elaborates", "cites", "other")
+"""Relations a link can have when the pack names none."""
 ARTICLE_SUFFIXES = (".txt", ".md")
 
 
@@ -30,6 +32,7 @@ class Pack:
     instructions: str
     tags: tuple[Tag, ...]
     articles: tuple[Path, ...]
+    relations: tuple[str, ...] = DEFAULT_RELATIONS
 
 
 def is_pack(folder: Path) -> bool:
@@ -82,10 +85,14 @@ def load_pack(folder: str | Path) -> Pack:
     ):
         raise UserError(f"{manifest}: each [[tags]] entry needs a name")
     tags = tuple(Tag(t["name"], str(t.get("description", ""))) for t in raw_tags)
+    relations = data.get("relations", list(DEFAULT_RELATIONS))
+    if not isinstance(relations, list) or not relations or not all(isinstance(r, str) for r in relations):
+        raise UserError(f"{manifest}: 'relations' must be a non-empty list of names")
     return Pack(
         folder=folder,
         title=str(data.get("title", folder.name)),
         instructions=str(data.get("instructions", "")).strip(),
         tags=tags or (default_tags() if folder != bundled_seed_folder() else ()),
         articles=paths,
+        relations=tuple(relations),
     )

@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Label, Tab, Tabs
 
 from reader.anchoring import describe
+from reader.history import Change, History
 from reader.ingest.sanitize import display_line
-from reader.launch import Session
-from reader.model import Annotation
-from reader.screens.tag_picker import TagPicker
-from reader.widgets.annotation_sidebar import AnnotationSidebar
+from reader.launch import Session, login_name
+from reader.model import Annotation, Article, Target
+from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields, preview
+from reader.screens.author_dialog import AuthorDialog
+from reader.screens.filter_dialog import FilterDialog
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryEntry, LibraryScreen
+from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
+from reader.widgets.find_bar import FindBar, compile_query
 from reader.widgets.status_bar import StatusBar
 
 PLURALS = {"claim": "claims", "contradiction": "contradictions", "link": "links", "note": "notes"}
+NARROW_WIDTH = 100
+"""Below this many columns the articles become tabs and the sidebar hides."""
+
+
+@dataclass(frozen=True)
+class PendingMark:
+    """The first side of a contradiction or link, waiting for the second."""
+
+    kind: str
+    target: Target
 
 
 class ReadingScreen(Screen[None]):
@@ -30,15 +48,50 @@ class ReadingScreen(Screen[None]):
 
     BINDINGS = [
         Binding("t", "tag_claim", "Tag claim", id="tag_claim", tooltip="Tag the selection as a claim"),
+        Binding("c", "mark_contradiction", "Contradiction", id="contradiction",
+                tooltip="Mark one side of a contradiction, then the other"),
+        Binding("l", "mark_link", "Link", id="link", tooltip="Mark one passage, then the linked one"),
+        Binding("n", "add_note", "Note", id="note", tooltip="Write a note on the selection"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the annotation under the cursor"),
+        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the annotation under the cursor"),
+        Binding("u,ctrl+z", "undo", "Undo", id="undo", tooltip="Undo the last change"),
+        Binding("ctrl+y", "redo", "Redo", id="redo", show=False, tooltip="Redo what was undone"),
+        Binding("slash", "find", "Find", id="find", tooltip="Find text in the article"),
+        Binding("f3", "find_next", "Find next", show=False, id="find_next"),
+        Binding("shift+f3", "find_previous", "Find previous", show=False, id="find_previous"),
+        Binding("f", "filter", "Filter", id="filter", show=False, tooltip="Filter the sidebar"),
+        Binding("o", "library", "Library", id="library", tooltip="Open other articles"),
+        Binding("right_square_bracket", "next_article", "Next article", show=False, id="next_article"),
+        Binding("left_square_bracket", "previous_article", "Previous article", show=False,
+                id="previous_article"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
+        Binding("escape", "cancel_mark", "Cancel mark", show=False, id="cancel_mark"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
+
+    narrow: var[bool] = var(False)
+    """True below NARROW_WIDTH columns: one article at a time, as tabs."""
+    sidebar_visible: var[bool] = var(True)
+    """Whether the annotation sidebar is shown (ctrl+b)."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.annotations: list[Annotation] = list(session.annotations)
+        self.annotations: dict[str, Annotation] = {a.id: a for a in session.annotations}
+        self.history = History()
+        self.pending: PendingMark | None = None
+        self.sidebar_filter = SidebarFilter()
         self._active_pane_id = "pane-0"
+        self._find_origin: int | None = None
+        self._sidebar_chosen = False
+
+    # composition ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield Tabs(
+            *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.session.articles)),
+            id="article-tabs",
+        )
         with Horizontal(id="reading"):
             for index, article in enumerate(self.session.articles):
                 with Vertical(classes="article-column", id=f"column-{index}"):
@@ -46,23 +99,99 @@ class ReadingScreen(Screen[None]):
                     yield Label(Text(display_line(self._source_line(article))), classes="article-source")
                     yield ArticlePane(article, id=f"pane-{index}")
             yield AnnotationSidebar(id="sidebar")
+        yield FindBar(id="find-bar")
         yield StatusBar(str(self.session.store.path), self.session.author, id="status")
         yield Footer()
 
     @staticmethod
-    def _source_line(article) -> str:
+    def _source_line(article: Article) -> str:
         parts = [article.byline, article.published, article.source.rsplit("/", 1)[-1]]
         return " · ".join(part for part in parts if part)
 
     def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False
         self._show_annotations()
         self.watch(self.app, "save_state", self._save_state_changed)
-        panes = list(self.query(ArticlePane))
+        panes = self.panes
         if panes:
             panes[0].focus()
+            self._mark_current_column()
+        self.narrow = self.app.size.width < NARROW_WIDTH
+        if not self.session.author:
+            self.app.push_screen(AuthorDialog(login_name()), self._author_chosen)
 
-    def _save_state_changed(self, state: str) -> None:
-        self.query_one(StatusBar).save_state = state
+    def _author_chosen(self, name: str | None) -> None:
+        name = name or login_name()
+        self.session.author = name
+        self.query_one(StatusBar).author = name
+        self.app.persist(partial(self.session.store.set_meta, "author", name))  # type: ignore[attr-defined]
+
+    # layout modes -----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.narrow = event.size.width < NARROW_WIDTH
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self.sidebar_visible = not narrow
+        self._mark_current_column()
+
+    def watch_sidebar_visible(self, visible: bool) -> None:
+        self.set_class(not visible, "-sidebar-hidden")
+        self.set_class(visible, "-sidebar-open")
+        if not visible and self.focused is not None and self.focused.id == "annotation-list":
+            self._focus_pane(self.active_pane)
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_visible = not self.sidebar_visible
+        if self.sidebar_visible and self.narrow:
+            self.query_one("#annotation-list").focus()
+
+    def _mark_current_column(self) -> None:
+        pane = self.active_pane
+        for column in self.query(".article-column"):
+            column.set_class(pane is not None and column.id == f"column-{(pane.id or '')[5:]}", "-current")
+        if pane is not None and pane.id:
+            tabs = self.query_one(Tabs)
+            tab_id = f"tab-{pane.id[5:]}"
+            if tabs.active != tab_id:
+                tabs.active = tab_id
+
+    @on(Tabs.TabActivated)
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            pane = self.query_one(f"#pane-{event.tab.id[4:]}", ArticlePane)
+            if pane is not self.active_pane or self.focused is not pane:
+                self._focus_pane(pane)
+
+    def _focus_pane(self, pane: ArticlePane | None) -> None:
+        if pane is None:
+            return
+        self._active_pane_id = pane.id or self._active_pane_id
+        self._mark_current_column()
+        if self.narrow and self.sidebar_visible:
+            self.sidebar_visible = False
+        pane.focus()
+
+    def _step_article(self, step: int) -> None:
+        panes = self.panes
+        if not panes:
+            return
+        current = self.active_pane
+        index = panes.index(current) if current in panes else 0
+        self._focus_pane(panes[(index + step) % len(panes)])
+
+    def action_next_article(self) -> None:
+        self._step_article(+1)
+
+    def action_previous_article(self) -> None:
+        self._step_article(-1)
+
+    # state ------------------------------------------------------------------------------
+
+    @property
+    def panes(self) -> list[ArticlePane]:
+        return list(self.query(ArticlePane))
 
     @property
     def active_pane(self) -> ArticlePane | None:
@@ -73,59 +202,321 @@ class ReadingScreen(Screen[None]):
         found = self.query(f"#{self._active_pane_id}")
         return found.first(ArticlePane) if found else None
 
-    @on(ArticlePane.SelectionChanged)
-    def _pane_used(self, event: ArticlePane.SelectionChanged) -> None:
-        if event.pane.id:
-            self._active_pane_id = event.pane.id
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, ArticlePane) and event.widget.id:
+            self._active_pane_id = event.widget.id
+            self._mark_current_column()
 
-    def on_descendant_focus(self) -> None:
-        if isinstance(self.focused, ArticlePane) and self.focused.id:
-            self._active_pane_id = self.focused.id
+    def _save_state_changed(self, state: str) -> None:
+        self.query_one(StatusBar).save_state = state
+
+    def _say(self, message: str) -> None:
+        """A one-line message in the status bar (pending marks, deletions, undo)."""
+        self.query_one(StatusBar).pending = message
 
     def _show_annotations(self) -> None:
-        for pane in self.query(ArticlePane):
-            pane.set_annotations(self.annotations)
-        self.query_one(AnnotationSidebar).show(self.annotations)
-        counts = Counter(a.kind for a in self.annotations)
+        annotations = list(self.annotations.values())
+        for pane in self.panes:
+            pane.set_annotations(annotations)
+        self.query_one(AnnotationSidebar).show(annotations, self.sidebar_filter)
+        counts = Counter(a.kind for a in annotations)
         self.query_one(StatusBar).counts = " · ".join(
             f"{counts[kind]} {kind if counts[kind] == 1 else PLURALS[kind]}"
             for kind in PLURALS
             if counts[kind]
         )
+        self._update_related()
 
-    def _add(self, annotation: Annotation) -> None:
-        self.annotations.append(annotation)
-        self._show_annotations()
-        self.app.persist(partial(self.session.store.put_annotation, annotation))  # type: ignore[attr-defined]
+    @on(ArticlePane.SelectionChanged)
+    def _selection_moved(self, event: ArticlePane.SelectionChanged) -> None:
+        if event.pane.id:
+            self._active_pane_id = event.pane.id
+        self._update_related(event.pane)
 
-    def action_tag_claim(self) -> None:
+    def _update_related(self, pane: ArticlePane | None = None) -> None:
+        """Emphasise the annotation under the cursor, and its other end in any pane."""
+        pane = pane or self.active_pane
+        ids = frozenset(pane.annotations_under_cursor()[:1]) if pane else frozenset()
+        for each in self.panes:
+            each.set_related(ids)
+        if ids and not self._sidebar_chosen:
+            self.query_one(AnnotationSidebar).highlight(next(iter(ids)))
+        self._sidebar_chosen = False
+
+    def _selected_target(self) -> Target | None:
         pane = self.active_pane
         span = pane.selection if pane else None
         if pane is None or span is None:
-            self.notify("Select a sentence first (arrows or j/k).", severity="warning")
-            return
-        article = pane.article
+            self.notify("Select a passage first (arrows or j/k, or drag with the mouse).", severity="warning")
+            return None
+        return describe(pane.article.id, pane.article.text, span[0], span[1])
 
-        def tagged(tag: str | None) -> None:
-            if not tag:
-                return
-            target = describe(article.id, article.text, span[0], span[1])
-            self._add(
-                Annotation(kind="claim", targets=(target,), tags=(tag,), author=self.session.author)
-            )
+    def _current_annotation(self) -> Annotation | None:
+        """The annotation highlighted in the sidebar (when it has focus) or under the cursor."""
+        sidebar = self.query_one(AnnotationSidebar)
+        if self.focused is not None and self.focused.id == "annotation-list":
+            return sidebar.highlighted_annotation
+        pane = self.active_pane
+        ids = pane.annotations_under_cursor() if pane else []
+        return self.annotations.get(ids[0]) if ids else None
+
+    # changes ----------------------------------------------------------------------------
+
+    def _apply(self, change: Change, *, record: bool = True) -> None:
+        """Show a change at once and save it in the background."""
+        store = self.session.store
+        if change.after is None:
+            assert change.before is not None
+            self.annotations.pop(change.before.id, None)
+            operation = partial(store.delete_annotation, change.before.id)
+        else:
+            self.annotations[change.after.id] = change.after
+            operation = partial(store.put_annotation, change.after)
+        if record:
+            self.history.record(change)
+        self._show_annotations()
+        self.app.persist(operation)  # type: ignore[attr-defined]
+
+    def _create(self, kind: str, targets: tuple[Target, ...], fields: AnnotationFields) -> None:
+        annotation = Annotation(
+            kind=kind,  # type: ignore[arg-type]
+            targets=targets,
+            tags=fields.tags,
+            relation=fields.relation,
+            note=fields.note,
+            author=self.session.author,
+        )
+        self._apply(Change(f"add {kind}", None, annotation))
+        self._say("")
+        pane = self.active_pane
+        if pane is not None:
             pane.clear_selection()
-            pane.focus()
 
-        self.app.push_screen(TagPicker(self.session.tags, article.text[span[0] : span[1]]), tagged)
+    def _quotes(self, targets: tuple[Target, ...]) -> list[str]:
+        return [target.quote.exact for target in targets]
+
+    def action_tag_claim(self) -> None:
+        target = self._selected_target()
+        if target is None:
+            return
+        dialog = AnnotationDialog("claim", self._quotes((target,)), tags=self.session.tags)
+        self.app.push_screen(
+            dialog, lambda fields: fields and self._create("claim", (target,), fields)
+        )
+
+    def action_add_note(self) -> None:
+        target = self._selected_target()
+        if target is None:
+            return
+        self.app.push_screen(
+            AnnotationDialog("note", self._quotes((target,))),
+            lambda fields: fields and self._create("note", (target,), fields),
+        )
+
+    def action_mark_contradiction(self) -> None:
+        self._mark_pair("contradiction")
+
+    def action_mark_link(self) -> None:
+        self._mark_pair("link")
+
+    def _mark_pair(self, kind: str) -> None:
+        target = self._selected_target()
+        if target is None:
+            return
+        key = kind[0]
+        if self.pending is None or self.pending.kind != kind:
+            if self.pending is not None:
+                self.notify(f"The pending {self.pending.kind} mark was replaced.", timeout=3)
+            self.pending = PendingMark(kind, target)
+            self._say(
+                f"{kind}: first side “{preview(target.quote.exact, 40)}” marked; select the other "
+                f"side (in either pane) and press {key} · Esc cancels"
+            )
+            return
+        first = self.pending.target
+        if (first.article_id, first.start, first.end) == (target.article_id, target.start, target.end):
+            self.notify(f"Select a different passage for the other side, then press {key}.", severity="warning")
+            return
+        targets = (first, target)
+        self.pending = None
+        self._say("")
+        dialog = AnnotationDialog(kind, self._quotes(targets), relations=self.session.relations)
+        self.app.push_screen(dialog, lambda fields: fields and self._create(kind, targets, fields))
+
+    def action_cancel_mark(self) -> None:
+        if self.pending is not None:
+            self.notify(f"{self.pending.kind.capitalize()} mark cancelled.", timeout=3)
+            self.pending = None
+            self._say("")
+
+    def action_edit(self) -> None:
+        annotation = self._current_annotation()
+        if annotation is None:
+            self.notify("No annotation under the cursor to edit.", severity="warning")
+            return
+        dialog = AnnotationDialog(
+            annotation.kind,
+            self._quotes(annotation.targets),
+            tags=self.session.tags,
+            relations=self.session.relations,
+            initial=AnnotationFields(annotation.tags, annotation.relation, annotation.note),
+            editing=True,
+        )
+
+        def edited(fields: AnnotationFields | None) -> None:
+            if fields is None:
+                return
+            current = self.annotations.get(annotation.id)
+            if current is None:
+                return
+            new = current.edited(tags=fields.tags, relation=fields.relation, note=fields.note)
+            if (new.tags, new.relation, new.note) != (current.tags, current.relation, current.note):
+                self._apply(Change(f"edit {current.kind}", current, new))
+                self._say(f"Edited {current.kind}.")
+
+        self.app.push_screen(dialog, edited)
+
+    def action_delete(self) -> None:
+        annotation = self._current_annotation()
+        if annotation is None:
+            self.notify("No annotation under the cursor to delete.", severity="warning")
+            return
+        self._apply(Change(f"delete {annotation.kind}", annotation, None))
+        self._say(
+            f"Deleted {annotation.kind} “{preview(annotation.targets[0].quote.exact, 40)}” · u brings it back"
+        )
+
+    def action_undo(self) -> None:
+        change = self.history.undo()
+        if change is None:
+            self._say("Nothing to undo.")
+            return
+        self._apply(change, record=False)
+        self._say(f"Undone: {change.label[5:]} · ctrl+y redoes it")
+
+    def action_redo(self) -> None:
+        change = self.history.redo()
+        if change is None:
+            self._say("Nothing to redo.")
+            return
+        self._apply(change, record=False)
+        self._say(f"Redone: {change.label}")
+
+    # jumping ----------------------------------------------------------------------------
 
     @on(AnnotationSidebar.AnnotationChosen)
     def _jump(self, event: AnnotationSidebar.AnnotationChosen) -> None:
-        panes = {pane.article.id: pane for pane in self.query(ArticlePane)}
-        first: ArticlePane | None = None
-        for target in event.annotation.targets:
+        self.jump_to(event.annotation)
+
+    def jump_to(self, annotation: Annotation) -> None:
+        """Select and scroll to every end of an annotation that is open in a pane."""
+        panes = {pane.article.id: pane for pane in self.panes}
+        shown: list[ArticlePane] = []
+        for target in annotation.targets:
             pane = panes.get(target.article_id)
-            if pane is not None:
-                pane.select(target.start, target.end)
-                first = first or pane
-        if first is None:
-            self.notify("That annotation's article is not open.", severity="warning")
+            if pane is None or annotation.anchor == "orphaned":
+                continue
+            pane.set_selection(target.start, target.end, scroll=False)
+            pane.scroll_to_offset(target.start, center=True)
+            shown.append(pane)
+        if not shown:
+            self.notify("That annotation's article is not open (o opens the library).", severity="warning")
+            return
+        self._sidebar_chosen = True
+        self._active_pane_id = shown[0].id or self._active_pane_id
+        self._mark_current_column()
+        self._update_related(shown[0])
+
+    # sidebar filter ---------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        tags = sorted({tag for a in self.annotations.values() for tag in a.tags} | {t.name for t in self.session.tags})
+
+        def chosen(where: SidebarFilter | None) -> None:
+            if where is not None:
+                self.sidebar_filter = where
+                self._show_annotations()
+
+        self.app.push_screen(FilterDialog(tags, self.sidebar_filter), chosen)
+
+    # find -------------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        pane = self.active_pane
+        self._find_origin = pane.selection[0] if pane and pane.selection else 0
+        self.query_one(FindBar).open()
+
+    @on(FindBar.Search)
+    def _search(self, event: FindBar.Search) -> None:
+        self._find(event.query, event.forward, incremental=event.incremental)
+
+    def _find(self, query: str, forward: bool, *, incremental: bool = False) -> None:
+        pattern = compile_query(query)
+        pane = self.active_pane
+        if pattern is None or pane is None:
+            return
+        origin = self._find_origin if incremental else None
+        if not pane.find(pattern, forward=forward, origin=origin):
+            self._say(f"Not found: {query}")
+        else:
+            self._say("")
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self._focus_pane(self.active_pane)
+
+    def action_find_next(self) -> None:
+        self._find(self.query_one(FindBar).query_text, True)
+
+    def action_find_previous(self) -> None:
+        self._find(self.query_one(FindBar).query_text, False)
+
+    # other screens ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from reader.widgets.find_bar import FindBar as Bar
+
+        groups = [
+            ("Annotating and moving around", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("In an article pane", [b for b in ArticlePane.BINDINGS if isinstance(b, Binding)]),
+            ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
+            ("In the find bar", [b for b in Bar.BINDINGS if isinstance(b, Binding)]),
+        ]
+        self.app.push_screen(HelpScreen(groups))
+
+    def action_library(self) -> None:
+        self._load_library()
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def _load_library(self) -> None:
+        store = self.session.store
+        articles = store.articles()
+        counts: Counter[str] = Counter()
+        for annotation in store.annotations():
+            for article_id in {t.article_id for t in annotation.targets}:
+                counts[article_id] += 1
+        open_ids = {a.id for a in self.session.articles}
+        entries = [
+            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids)
+            for a in articles
+        ]
+        by_id = {a.id: a for a in articles}
+        self.app.call_from_thread(self._show_library, entries, by_id)
+
+    def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
+        def chosen(ids: list[str] | None) -> None:
+            if ids:
+                self._open_articles([by_id[i] for i in ids if i in by_id])
+
+        self.app.push_screen(LibraryScreen(entries), chosen)
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def _open_articles(self, articles: list[Article]) -> None:
+        wanted = {a.id for a in articles}
+        merged = {a.id: a for a in self.session.store.annotations(wanted)}
+        # saves may still be on their way to disk: what this screen shows wins
+        merged.update(
+            (a.id, a) for a in self.annotations.values() if any(t.article_id in wanted for t in a.targets)
+        )
+        session = replace(self.session, articles=articles, annotations=list(merged.values()))
+        self.app.call_from_thread(self.app.switch_screen, ReadingScreen(session))

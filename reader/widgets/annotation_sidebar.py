@@ -24,6 +24,25 @@ GROUP_TITLES = {
 QUOTE_CHARS = 140
 
 
+@dataclass(frozen=True)
+class SidebarFilter:
+    """Which annotations the sidebar lists: all, one kind, or those with one tag."""
+
+    kind: str = ""
+    tag: str = ""
+
+    def keeps(self, annotation: Annotation) -> bool:
+        if self.kind and annotation.kind != self.kind:
+            return False
+        return not self.tag or self.tag in annotation.tags
+
+    @property
+    def label(self) -> str:
+        if self.kind:
+            return GROUP_TITLES[self.kind].lower()
+        return f"tag “{self.tag}”" if self.tag else ""
+
+
 def _quote(text: str) -> str:
     text = " ".join(display_line(text).split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
@@ -37,8 +56,10 @@ def entry_text(annotation: Annotation) -> Text:
     text.append(f" — {display_line(annotation.author)}", style="dim")
     if annotation.anchor != "exact":
         text.append(f"  ({annotation.anchor})", style="italic")
-    for target in annotation.targets:
-        text.append("\n“" + _quote(target.quote.exact) + "”", style="italic")
+    pair = len(annotation.targets) > 1
+    for index, target in enumerate(annotation.targets):
+        label = f"{'AB'[index]} " if pair else ""
+        text.append(f"\n{label}“" + _quote(target.quote.exact) + "”", style="italic")
     if annotation.note:
         text.append("\n" + _quote(annotation.note))
     return text
@@ -73,14 +94,28 @@ class AnnotationSidebar(Vertical):
         self._annotations: dict[str, Annotation] = {}
 
     def compose(self) -> ComposeResult:
-        yield Label("Annotations", classes="sidebar-title")
+        yield Label("Annotations", classes="sidebar-title", id="sidebar-title")
         yield OptionList(id="annotation-list")
 
-    def show(self, annotations: list[Annotation]) -> None:
+    @property
+    def highlighted_annotation(self) -> Annotation | None:
+        option = self.query_one(OptionList).highlighted_option
+        return self._annotations.get(option.id) if option and option.id else None
+
+    def highlight(self, annotation_id: str) -> None:
+        """Move the sidebar's highlight to an annotation, if it is listed."""
+        if annotation_id in self._annotations:
+            option_list = self.query_one(OptionList)
+            option_list.highlighted = option_list.get_option_index(annotation_id)
+
+    def show(self, annotations: list[Annotation], where: SidebarFilter = SidebarFilter()) -> None:
         """List these annotations, grouped by kind, keeping the highlighted entry."""
         option_list = self.query_one(OptionList)
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted else None
+        title = f"Annotations · {where.label}" if where.label else "Annotations"
+        self.query_one("#sidebar-title", Label).update(Text(title))
+        annotations = [a for a in annotations if where.keeps(a)]
         self._annotations = {a.id: a for a in annotations}
         options: list[Option | None] = []
         for kind in KINDS:
@@ -92,12 +127,12 @@ class AnnotationSidebar(Vertical):
             )
             options.extend(Option(entry_text(a), id=a.id) for a in group)
         if not options:
-            options.append(
-                Option(
-                    Text("No annotations yet.\nSelect a sentence and press t to tag a claim.", style="dim"),
-                    disabled=True,
-                )
+            empty = (
+                f"Nothing matches the filter ({where.label}).\nPress f to change it."
+                if where.label
+                else "No annotations yet.\nSelect a sentence and press t to tag a claim."
             )
+            options.append(Option(Text(empty, style="dim"), disabled=True))
         option_list.clear_options()
         option_list.add_options(options)
         if keep and keep in self._annotations:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -12,9 +13,10 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection as TextSelection
 from textual.strip import Strip
 
 from reader.ingest.sanitize import display_text
@@ -22,7 +24,7 @@ from reader.layout import wrap
 from reader.model import Annotation, Article
 from reader.sentences import SentenceIndex, Span
 
-GUTTER = 2
+GUTTER = 3
 """Cells at the left of every row for the marks of the annotations on it."""
 
 KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
@@ -48,6 +50,13 @@ class Row:
     end: int
     fold: bool = False
     spacer: bool = False
+
+
+def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text, start, end):
+        pass
+    return last
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -81,6 +90,8 @@ class ArticlePane(ScrollView, can_focus=True):
         "article-pane--contradiction",
         "article-pane--link",
         "article-pane--note",
+        "article-pane--related",
+        "article-pane--match",
         "article-pane--furniture",
         "article-pane--fold",
         "article-pane--gutter",
@@ -91,6 +102,7 @@ class ArticlePane(ScrollView, can_focus=True):
     | `article-pane--cursor` | the selected sentence(s) while the pane has focus |
     | `article-pane--cursor-blurred` | the selection while another widget has focus |
     | `article-pane--claim` … `--note` | highlights, one per kind |
+    | `article-pane--related` | the annotation under the cursor, and its other end |
     | `article-pane--furniture` | page furniture when shown |
     | `article-pane--fold` | the marker row of folded furniture |
     | `article-pane--gutter` | the mark column |
@@ -132,6 +144,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._cursor: Span | None = self._sentences.first()
         self._anchor: Span | None = None
         self._highlights: list[Highlight] = []
+        self._related: frozenset[str] = frozenset()
         self._rows: list[Row] = []
         self._row_starts: list[int] = []
         self._layout_width = -1
@@ -176,19 +189,64 @@ class ArticlePane(ScrollView, can_focus=True):
         return found
 
     def clear_selection(self) -> None:
+        """Collapse an extended selection to the sentence under the cursor."""
         self._anchor = None
+        if self._cursor is not None:
+            self._cursor = self._sentences.sentence_at(self._cursor[0]) or self._cursor
         self._invalidate()
 
-    def select(self, start: int, end: int) -> None:
-        """Select the sentences covering [start, end) and scroll them into view."""
-        first = self._sentences.sentence_at(start)
-        if first is None:
+    def set_selection(self, start: int, end: int, *, scroll: bool = True) -> None:
+        """Select exactly [start, end) (a find match, a mouse drag)."""
+        start = max(0, min(start, len(self.article.text)))
+        end = max(start, min(end, len(self.article.text)))
+        if end == start:
             return
-        last = self._sentences.sentence_at(max(start, end - 1)) or first
-        self._anchor = first if last != first else None
-        self._cursor = last
+        self._anchor = None
+        self._cursor = (start, end)
         self._cursor_moved()
-        self.scroll_to_offset(start, center=True)
+        if scroll:
+            self.scroll_to_offset(end - 1)
+            self.scroll_to_offset(start)
+
+    def annotations_under_cursor(self) -> list[str]:
+        """Ids of the annotations overlapping the selection, innermost first."""
+        span = self.selection
+        if span is None:
+            return []
+        found = self.highlights_at(span[0], span[1])
+        found.sort(key=lambda h: h.end - h.start)
+        ids: list[str] = []
+        for highlight in found:
+            if highlight.annotation_id not in ids:
+                ids.append(highlight.annotation_id)
+        return ids
+
+    def set_related(self, annotation_ids: frozenset[str]) -> None:
+        """Emphasise these annotations (the one under a cursor and its other end)."""
+        if annotation_ids != self._related:
+            self._related = annotation_ids
+            self._invalidate()
+
+    def find(
+        self, pattern: re.Pattern[str], *, forward: bool = True, origin: int | None = None
+    ) -> bool:
+        """Select the next (or previous) match of `pattern`, wrapping around the text.
+
+        With `origin`, the first match at or after it (a search as the query is typed).
+        """
+        text = self.article.text
+        start = (self.selection or (0, 0))[0]
+        if origin is not None:
+            match = pattern.search(text, origin) or pattern.search(text)
+        elif forward:
+            match = pattern.search(text, start + 1) or pattern.search(text)
+        else:
+            match = _last_match(pattern, text, 0, start) or _last_match(pattern, text, 0, len(text))
+        if match is None or match.end() == match.start():
+            return False
+        self.set_selection(match.start(), match.end(), scroll=False)
+        self.scroll_to_offset(match.start(), center=True)
+        return True
 
     # layout -----------------------------------------------------------------------------
 
@@ -282,8 +340,11 @@ class ArticlePane(ScrollView, can_focus=True):
             text.stylize(self._style("furniture"))
         marks: list[str] = []
         for highlight in self.highlights_at(row.start, max(row.end, row.start + 1)):
+            style = self._style(highlight.kind)
+            if highlight.annotation_id in self._related:
+                style += self._style("related")
             text.stylize(
-                self._style(highlight.kind),
+                style,
                 max(0, highlight.start - row.start),
                 min(row.end, highlight.end) - row.start,
             )
@@ -386,7 +447,36 @@ class ArticlePane(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._invalidate()
 
+    def _position_at(self, offset: Offset | None, default: int) -> int:
+        """The code point shown at a selection offset (x counts characters of the row)."""
+        if offset is None:
+            return default
+        self._ensure_layout()
+        if offset.y >= len(self._rows):
+            return len(self.article.text)
+        row = self._rows[max(0, offset.y)]
+        if row.fold or row.spacer:
+            return row.start
+        return min(row.end, row.start + max(0, offset.x - GUTTER))
+
+    def get_selection(self, selection: TextSelection) -> tuple[str, str] | None:
+        """The canonical text under a mouse selection, for copying."""
+        start = self._position_at(selection.start, 0)
+        end = self._position_at(selection.end, len(self.article.text))
+        return (self.article.text[start:end], "\n") if end > start else None
+
+    def selection_updated(self, selection: TextSelection | None) -> None:
+        """A mouse drag selects exactly the dragged text; the annotation keys then apply."""
+        if selection is None:
+            return
+        start = self._position_at(selection.start, 0)
+        end = self._position_at(selection.end, len(self.article.text))
+        if end > start:
+            self.set_selection(start, end, scroll=False)
+
     def on_click(self, event: events.Click) -> None:
+        if self.text_selection is not None:
+            return  # the end of a drag: the dragged text stays selected
         offset = event.get_content_offset(self)
         if offset is None:
             return

@@ -24,12 +24,14 @@ class StatusBar(Widget):
     counts: reactive[str] = reactive("")
     """Annotation counts, e.g. `2 claims`."""
     pending: reactive[str] = reactive("")
-    """A hint about a half-finished action."""
+    """A hint about a half-finished action, or what the last action did."""
+    author: reactive[str] = reactive("")
+    """Who is annotating."""
 
     def __init__(self, db: str, author: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
-        self.author = author
+        self.set_reactive(StatusBar.author, author)
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -39,10 +41,11 @@ class StatusBar(Widget):
             text.append(" … saving ", style="bold")
         else:
             text.append(f" ✗ not saved: {display_line(self.save_state)} ", style="bold reverse")
-        text.append(f" {display_line(self.author)} ", style="italic")
+        text.append(f" {display_line(self.author or 'no author yet')} ", style="italic")
         text.append(f" {display_line(self.db)} ", style="dim")
         if self.counts:
             text.append(f" {self.counts} ")
         if self.pending:
-            text.append(f" {display_line(self.pending)} ", style="bold")
+            text.append(" │ ", style="dim")
+            text.append(f"{display_line(self.pending)} ", style="bold")
         return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from reader.screens.tag_picker import TagPicker
+from reader.screens.annotation_dialog import AnnotationDialog as TagPicker
 from reader.sentences import SentenceIndex
 from reader.store import Store
 from reader.widgets.article_pane import ArticlePane

@@ -1,0 +1,343 @@
+"""The full annotation workflow with Pilot: pairs, notes, edit, delete, undo, redo, find,
+mouse, library, narrow layout; each checked in the database, not only on screen."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, OptionList
+
+from reader.screens.annotation_dialog import AnnotationDialog
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryScreen
+from reader.screens.reading import ReadingScreen
+from reader.store import Store
+from reader.widgets.annotation_sidebar import AnnotationSidebar, entry_text
+from reader.widgets.article_pane import ArticlePane
+from reader.widgets.status_bar import StatusBar
+
+SIZE = (160, 45)
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def saved(db_path):
+    return {a.id: a for a in Store.open(db_path).annotations()}
+
+
+def status(app) -> str:
+    return app.screen.query_one(StatusBar).pending
+
+
+async def test_contradiction_across_the_two_articles(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "c")
+        assert "first side" in status(app)
+        await pilot.press("tab", "j", "j", "c")
+        assert isinstance(app.screen, AnnotationDialog)
+        await pilot.press(*"they disagree", "enter")
+        await settle(app, pilot)
+        [pair] = saved(db_path).values()
+        left, right = app.screen.query_one("#pane-0", ArticlePane), app.screen.query_one("#pane-1", ArticlePane)
+        assert pair.kind == "contradiction" and pair.note == "they disagree"
+        assert [t.article_id for t in pair.targets] == [left.article.id, right.article.id]
+        for target, pane in zip(pair.targets, (left, right)):
+            assert pane.article.text[target.start : target.end] == target.quote.exact
+        shown = entry_text(pair).plain
+        assert pair.targets[0].quote.exact[:40] in shown and pair.targets[1].quote.exact[:40] in shown
+        assert status(app) == ""
+
+
+async def test_sidebar_enter_scrolls_both_panes_to_both_ends(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "c", "tab", "end", "c", "enter")  # the two last sentences
+        await settle(app, pilot)
+        [pair] = saved(db_path).values()
+        left, right = app.screen.query_one("#pane-0", ArticlePane), app.screen.query_one("#pane-1", ArticlePane)
+        await pilot.press("home", "shift+tab", "home")  # both panes back at the top
+        assert left.scroll_offset.y == 0 and right.scroll_offset.y == 0
+        await pilot.press("tab", "tab")
+        assert app.screen.focused.id == "annotation-list"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        for target, pane in zip(pair.targets, (left, right)):
+            assert pane.selection == (target.start, target.end)
+            row = pane.row_of(target.start)
+            assert pane.scroll_offset.y <= row < pane.scroll_offset.y + pane.size.height
+            assert pane._related == frozenset({pair.id})  # both ends emphasised
+
+
+async def test_link_with_a_relation_and_a_note_in_one_dialog(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "j", "l", "shift+tab", "j", "l")
+        assert isinstance(app.screen, AnnotationDialog)
+        await pilot.press("down", "tab", *"both say so", "enter")
+        await settle(app, pilot)
+        [link] = saved(db_path).values()
+        assert link.kind == "link" and link.relation == "corroborates" and link.note == "both say so"
+
+
+async def test_note_needs_text_and_escape_cancels(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "enter")
+        assert isinstance(app.screen, AnnotationDialog)  # empty note refused
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+        await pilot.press("n", *"who said this?", "enter")
+        await settle(app, pilot)
+        [note] = saved(db_path).values()
+        assert note.kind == "note" and note.note == "who said this?"
+
+
+async def test_escape_cancels_a_pending_mark(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "escape")
+        assert app.screen.pending is None and status(app) == ""
+        await pilot.press("j", "c")
+        assert app.screen.pending is not None
+        assert app.screen.pending.target.quote.exact.startswith("The president")
+
+
+async def test_edit_changes_the_tag_and_note_in_the_database(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        await pilot.press("e")
+        assert isinstance(app.screen, AnnotationDialog) and app.screen.editing
+        await pilot.press("down", "down", "tab", *"no source given", "enter")
+        await settle(app, pilot)
+        [edited] = saved(db_path).values()
+        assert edited.id == claim.id
+        assert edited.tags == ("unsourced claim",) and edited.note == "no source given"
+        assert edited.created == claim.created and edited.modified >= claim.modified
+
+
+async def test_edit_from_the_sidebar(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"first", "enter")
+        await settle(app, pilot)
+        await pilot.press("j", "tab", "tab", "down", "e")  # the cursor is elsewhere now
+        assert isinstance(app.screen, AnnotationDialog)
+        field = app.screen.query_one("#note", Input)
+        assert field.value == "first"
+        field.value = "second"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [note] = saved(db_path).values()
+        assert note.note == "second"
+
+
+async def test_delete_then_u_brings_it_back(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert saved(db_path) == {}
+        assert "Deleted claim" in status(app) and "u brings it back" in status(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert saved(db_path) == {claim.id: claim}
+
+
+async def test_undo_and_redo_across_actions(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter", "j", "n", *"a note", "enter")
+        await settle(app, pilot)
+        await pilot.press("k", "e", "down", "enter")  # edit the claim
+        await settle(app, pilot)
+        states = [dict(saved(db_path))]
+        assert {a.kind for a in states[0].values()} == {"claim", "note"}
+        await pilot.press("u")  # undo the edit
+        await settle(app, pilot)
+        claim = next(a for a in saved(db_path).values() if a.kind == "claim")
+        assert claim.tags == ("factual claim",)
+        await pilot.press("ctrl+z", "u")  # undo the note, then the claim
+        await settle(app, pilot)
+        assert saved(db_path) == {}
+        await pilot.press("ctrl+y", "ctrl+y", "ctrl+y")
+        await settle(app, pilot)
+        assert saved(db_path) == states[0]
+        await pilot.press("ctrl+y")
+        assert status(app) == "Nothing to redo."
+
+
+async def test_mouse_drag_selects_exact_text_and_t_tags_it(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.query_one("#pane-0", ArticlePane)
+        await pilot.mouse_down("#pane-0", offset=(13, 1))
+        await pilot._post_mouse_events([events.MouseMove], "#pane-0", offset=(34, 2), button=1)
+        await pilot.mouse_up("#pane-0", offset=(34, 2))
+        await pilot.pause()
+        start, end = pane.selection
+        assert pane.article.text[start:end].startswith("a summit collapsed")
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        assert claim.targets[0].quote.exact == pane.article.text[start:end]
+
+
+async def test_click_in_the_sidebar_jumps(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "t", "enter", "home")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        pane = app.screen.query_one("#pane-0", ArticlePane)
+        assert pane.selection != (claim.targets[0].start, claim.targets[0].end)
+        sidebar_list = app.screen.query_one("#annotation-list", OptionList)
+        await pilot.click(sidebar_list, offset=(2, 1))
+        await pilot.pause()
+        assert pane.selection == (claim.targets[0].start, claim.targets[0].end)
+
+
+async def test_find_next_previous_and_f3(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.query_one("#pane-0", ArticlePane)
+        text = pane.article.text
+        hits = [i for i in range(len(text)) if text.startswith("Kim", i)]
+        await pilot.press("slash", "K", "i", "m")
+        assert pane.selection == (hits[0], hits[0] + 3)
+        await pilot.press("enter")
+        assert pane.selection == (hits[1], hits[1] + 3)
+        await pilot.press("shift+enter")
+        assert pane.selection == (hits[0], hits[0] + 3)
+        await pilot.press("escape")
+        assert app.screen.focused is pane
+        await pilot.press("f3", "f3")
+        assert pane.selection == (hits[2], hits[2] + 3)
+        await pilot.press("shift+f3")
+        assert pane.selection == (hits[1], hits[1] + 3)
+        await pilot.press("slash", "ctrl+u", *"zzzz", "enter")
+        assert "Not found" in status(app)
+
+
+async def test_sidebar_filter_by_kind_and_tag(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter", "j", "n", *"x", "enter", "j", "t", "down", "enter")
+        await settle(app, pilot)
+        sidebar = app.screen.query_one(AnnotationSidebar)
+        assert len(sidebar._annotations) == 3
+        await pilot.press("f", "down", "enter")  # Claims
+        assert {a.kind for a in sidebar._annotations.values()} == {"claim"}
+        assert len(sidebar._annotations) == 2
+        await pilot.press("f")
+        options = app.screen.query_one("#filters", OptionList)
+        index = next(i for i in range(options.option_count)
+                     if "attributed claim" in str(options.get_option_at_index(i).prompt))
+        options.highlighted = index
+        await pilot.press("enter")
+        assert [a.tags for a in sidebar._annotations.values()] == [("attributed claim",)]
+
+
+async def test_help_lists_every_binding(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(
+            str(binding.description) for _, group in app.screen.groups for binding in group
+        )
+        for binding in ReadingScreen.BINDINGS + ArticlePane.BINDINGS:
+            assert binding.description in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_command_palette_runs_an_action(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"Tag claim")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [a.kind for a in saved(db_path).values()] == ["claim"]
+
+
+async def test_library_opens_one_article(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        titles = [e.title for e in app.screen.entries]
+        assert "Talks between US and North Korea collapse" in titles
+        counts = {e.title: e.annotations for e in app.screen.entries}
+        assert sorted(counts.values()) == [0, 1]
+        # unmark both open articles, mark the second, open it alone
+        await pilot.press("space", "down", "space", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReadingScreen)
+        panes = list(app.screen.query(ArticlePane))
+        assert [p.article.title for p in panes] == ["Talks between US and North Korea collapse"]
+
+
+async def test_author_is_asked_once_and_remembered(make_app, db_path):
+    app = make_app(author="")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#author", Input)
+        field.value = "Ada"
+        await pilot.press("enter")
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        assert claim.author == "Ada"
+    again = make_app(author="")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, ReadingScreen)
+        assert again.session.author == "Ada"
+
+
+async def test_narrow_terminal_shows_tabs_and_toggles_the_sidebar(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.narrow
+        columns = [c for c in screen.query(".article-column") if c.display and "-current" in c.classes]
+        assert len(columns) == 1
+        assert not screen.query_one(AnnotationSidebar).styles.display == "block" or not screen.sidebar_visible
+        await pilot.press("right_square_bracket")
+        assert screen.active_pane.id == "pane-1"
+        await pilot.press("c", "left_square_bracket", "c", "enter")  # a pair across the tabs
+        await settle(app, pilot)
+        [pair] = saved(db_path).values()
+        assert len({t.article_id for t in pair.targets}) == 2
+        await pilot.press("ctrl+b")
+        assert screen.sidebar_visible and screen.focused.id == "annotation-list"
+        await pilot.press("ctrl+b")
+        assert not screen.sidebar_visible and isinstance(screen.focused, ArticlePane)
+
+
+async def test_resizing_between_wide_and_narrow_keeps_working(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for size in [(40, 12), (160, 45), (99, 30), (100, 30), (20, 5), (300, 100)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert app.screen.narrow == (size[0] < 100)
+            await pilot.press("j", "pagedown", "k")

@@ -48,7 +48,8 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
     except orjson.JSONDecodeError as error:
         raise DatabaseError(f"{path}: not valid JSON ({error}); {keep}") from None
     if not isinstance(data, dict) or not all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        isinstance(table, dict)
+        and all(key.isdecimal() and isinstance(doc, dict) for key, doc in table.items())
         for table in data.values()
     ):
         raise DatabaseError(f"{path}: valid JSON but not a presscheck database; {keep}")
@@ -225,6 +226,24 @@ class Store:
         """Save an annotation (new or edited); durable when this returns."""
         with self.transaction():
             self._tables["annotations"].upsert(annotation.to_dict(), Query().id == annotation.id)
+
+    def put_many(self, articles: Iterable[Article] = (), annotations: Iterable[Annotation] = ()) -> None:
+        """Add new articles and save annotations (new or replacing the same id) in one
+        transaction and at most three writes, however many there are (imports use it)."""
+        articles, annotations = list(articles), list(annotations)
+        with self.transaction():
+            known = {record.get("id") for record in self._tables["articles"].all()}
+            fresh = [a.to_dict() for a in articles if a.id not in known]
+            if fresh:
+                self._tables["articles"].insert_multiple(fresh)
+            table = self._tables["annotations"]
+            stored = {record.get("id") for record in table.all()}
+            new = [a.to_dict() for a in annotations if a.id not in stored]
+            changed = [(a.to_dict(), Query().id == a.id) for a in annotations if a.id in stored]
+            if new:
+                table.insert_multiple(new)
+            if changed:
+                table.update_multiple(changed)
 
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():

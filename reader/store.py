@@ -9,6 +9,7 @@ the old file or the new one, and two processes sharing a file lose nothing.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,8 @@ from reader.errors import DatabaseError
 from reader.model import SCHEMA_VERSION, Annotation, Article
 
 TABLES = ("articles", "annotations", "meta")
+NEW_FILE_MODE = 0o644
+"""Mode of a new database file (an existing one keeps its own)."""
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process's write before giving up with an error."""
 
@@ -81,11 +84,20 @@ class DurableStorage(Storage):
             self._raw = raw
         return self._data
 
+    @property
+    def temp_prefix(self) -> str:
+        return f".{self.path.name}."
+
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         blob = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
         folder = self.path.parent
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
         try:
+            mode = stat.S_IMODE(self.path.stat().st_mode)
+        except OSError:
+            mode = NEW_FILE_MODE
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=self.temp_prefix, suffix=".tmp")
+        try:
+            os.fchmod(fd, mode)  # mkstemp makes 0600; keep the database's own mode
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
                 handle.flush()
@@ -161,12 +173,27 @@ class Store:
             if version is None:
                 if create:
                     store.set_meta("schema_version", SCHEMA_VERSION)
-            elif not isinstance(version, int) or version > SCHEMA_VERSION:
+            elif not isinstance(version, int) or isinstance(version, bool):
+                raise DatabaseError(
+                    f"{path}: its schema_version {version!r} is not a number; the file was left "
+                    "untouched; fix it or choose another file with --db"
+                )
+            elif version > SCHEMA_VERSION:
                 raise DatabaseError(
                     f"{path}: written by a newer presscheck (schema {version}, this one reads "
                     f"{SCHEMA_VERSION}); upgrade presscheck to open it"
                 )
+            store._remove_stale_temp_files()
         return store
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a writer killed mid-save. Only called under the lock, when no
+        other writer can be between creating its temp file and renaming it."""
+        for leftover in self.path.parent.glob(f"{self._storage.temp_prefix}*.tmp"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -194,7 +221,22 @@ class Store:
 
     def set_meta(self, key: str, value: Any) -> None:
         with self.transaction():
-            self._tables["meta"].upsert({"key": key, "value": value}, Query().key == key)
+            self._put("meta", {"key": key, "value": value}, Query().key == key)
+
+    def _put(self, table_name: str, record: dict[str, Any], where: Any) -> None:
+        """Insert or replace one record with a single write (TinyDB's upsert writes twice
+        for a new record), and no write at all when nothing changed."""
+        table = self._tables[table_name]
+        found = table.get(where)
+        if found is None:
+            table.insert(record)
+        elif dict(found) != record:
+
+            def replace_all(document: dict[str, Any]) -> None:
+                document.clear()
+                document.update(record)
+
+            table.update(replace_all, doc_ids=[found.doc_id])
 
     # articles ---------------------------------------------------------------------------
 
@@ -206,9 +248,7 @@ class Store:
             old = table.get(Query().id == article.id)
             if old is not None:
                 record["added_at"] = old.get("added_at", record["added_at"])
-                if dict(old) == record:
-                    return
-            table.upsert(record, Query().id == article.id)
+            self._put("articles", record, Query().id == article.id)
 
     def article(self, article_id: str) -> Article | None:
         with self.transaction():
@@ -225,7 +265,7 @@ class Store:
     def put_annotation(self, annotation: Annotation) -> None:
         """Save an annotation (new or edited); durable when this returns."""
         with self.transaction():
-            self._tables["annotations"].upsert(annotation.to_dict(), Query().id == annotation.id)
+            self._put("annotations", annotation.to_dict(), Query().id == annotation.id)
 
     def put_many(self, articles: Iterable[Article] = (), annotations: Iterable[Annotation] = ()) -> None:
         """Add new articles and save annotations (new or replacing the same id) in one
@@ -247,7 +287,9 @@ class Store:
 
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():
-            self._tables["annotations"].remove(Query().id == annotation_id)
+            table = self._tables["annotations"]
+            if table.contains(Query().id == annotation_id):
+                table.remove(Query().id == annotation_id)
 
     def annotations(self, article_ids: Iterable[str] | None = None) -> list[Annotation]:
         """Annotations touching any of `article_ids` (all when None), oldest first."""

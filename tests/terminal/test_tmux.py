@@ -136,3 +136,89 @@ def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
     annotations = json.loads(export.stdout)["annotations"]
     assert len(annotations) == 6
     assert len({a["targets"][0]["article_id"] for a in annotations}) == 2
+
+
+def test_contradiction_link_and_note_with_keys_only(tmux, tmp_path):
+    session, cmd = tmux
+    db = tmp_path / "annotations.json"
+    _launch(session, cmd, tmp_path, db)
+    _wait_for(cmd, session, "Annotations")
+
+    def keys(*names: str) -> None:
+        for name in names:
+            cmd("send-keys", "-t", session, name)
+            time.sleep(0.05)
+
+    keys("j", "c")
+    _wait_for(cmd, session, "first side")
+    keys("Tab", "j", "j", "c")
+    _wait_for(cmd, session, "Mark a contradiction")
+    keys("Enter")
+    screen = _wait_for(cmd, session, "Contradictions · 1")
+    sidebar = screen.split("Contradictions · 1", 1)[1]
+    assert "“The president was speaking" in sidebar and "“The talks were happening" in sidebar
+
+    keys("l", "BTab", "j", "j", "l")
+    _wait_for(cmd, session, "Link two passages")
+    keys("Enter")
+    _wait_for(cmd, session, "Links · 1")
+
+    keys("n")
+    _wait_for(cmd, session, "Write a note")
+    cmd("send-keys", "-t", session, "-l", "ask for the source")
+    keys("Enter")
+    _wait_for(cmd, session, "Notes · 1")
+    _wait_for(cmd, session, "✓ saved")
+
+    # scroll both panes away, then Enter on the contradiction in the sidebar brings both back
+    keys("G", "Tab", "G")
+    screen = _wait_for(cmd, session, "world will continue to watch")
+    assert "Talks between North Korea Supreme Leader" not in screen
+    keys("Tab", "Home", "Enter")  # the first entry: the contradiction
+
+    def panes() -> str:  # the two article panes, without the sidebar's quotes
+        return "\n".join(line[:118] for line in _screen(cmd, session).splitlines())
+
+    deadline = time.monotonic() + 10
+    while "The talks were happening in Hanoi" not in panes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    shown = panes()
+    assert "The talks were happening in Hanoi" in shown, _screen(cmd, session)
+    assert "The president was speaking in a" in shown
+    assert "world will continue to watch" not in shown
+
+    keys("q")
+    _wait_for(cmd, session, "EXITED=0")
+    cmd("kill-session", "-t", session)
+    _launch(session, cmd, tmp_path, db)
+    screen = _wait_for(cmd, session, "Notes · 1")
+    assert "Contradictions · 1" in screen and "Links · 1" in screen
+    keys("q")
+    _wait_for(cmd, session, "EXITED=0")
+
+    export = subprocess.run([str(BIN), "export", "--db", str(db)], capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    kinds = sorted(a["kind"] for a in json.loads(export.stdout)["annotations"])
+    assert kinds == ["contradiction", "link", "note"]
+
+
+def test_a_40x12_terminal_is_usable(tmux, tmp_path):
+    session, cmd = tmux
+    env = f"PRESSCHECK_DB={tmp_path / 'db.json'} PRESSCHECK_AUTHOR=student"
+    cmd("new-session", "-d", "-s", session, "-x", "40", "-y", "12", "-c", str(tmp_path),
+        f"sleep 0.5; env {env} {BIN}; echo EXITED=$?; sleep 30")
+    screen = _wait_for(cmd, session, "President Donald")
+    lines = screen.splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert any("saved" in line for line in lines)
+    cmd("send-keys", "-t", session, "t")
+    _wait_for(cmd, session, "Tag this claim")
+    cmd("send-keys", "-t", session, "Enter")
+    _wait_for(cmd, session, "C  President")
+    cmd("send-keys", "-t", session, "C-b")
+    _wait_for(cmd, session, "Claims · 1")
+    cmd("send-keys", "-t", session, "C-b")
+    cmd("send-keys", "-t", session, "]")
+    _wait_for(cmd, session, "Talks between")
+    cmd("send-keys", "-t", session, "q")
+    _wait_for(cmd, session, "EXITED=0")

@@ -1,0 +1,95 @@
+"""Store behaviour that is not about crashes: write counts, file mode, leftovers, meta."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from reader.anchoring import describe
+from reader.errors import DatabaseError
+from reader.model import Annotation
+from reader.store import DurableStorage, Store
+
+TEXT = "One sentence. Another sentence."
+
+
+def _claim(tag: str = "a") -> Annotation:
+    return Annotation(kind="claim", targets=(describe("a" * 16, TEXT, 0, 13),), tags=(tag,), author="t")
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    count = []
+    original = DurableStorage.write
+
+    def counting(self, data):
+        count.append(1)
+        return original(self, data)
+
+    monkeypatch.setattr(DurableStorage, "write", counting)
+    return count
+
+
+def test_a_new_annotation_is_one_write_and_an_unchanged_one_none(tmp_path, writes):
+    store = Store.open(tmp_path / "db.json")
+    writes.clear()
+    claim = _claim()
+    store.put_annotation(claim)
+    assert len(writes) == 1
+    store.put_annotation(claim)
+    assert len(writes) == 1
+    store.put_annotation(claim.edited(tags=("b",)))
+    assert len(writes) == 2
+    store.delete_annotation("no-such-id")
+    assert len(writes) == 2
+    store.delete_annotation(claim.id)
+    assert len(writes) == 3 and store.annotations() == []
+
+
+def test_an_edit_replaces_the_whole_record(tmp_path):
+    store = Store.open(tmp_path / "db.json")
+    claim = _claim()
+    store.put_annotation(claim)
+    edited = claim.edited(note="checked")
+    store.put_annotation(edited)
+    assert store.annotations() == [edited]
+
+
+def test_meta_values_round_trip(tmp_path, writes):
+    store = Store.open(tmp_path / "db.json")
+    store.set_meta("author", "Ada")
+    store.set_meta("author", "Ada")
+    store.set_meta("author", "Grace")
+    assert Store.open(tmp_path / "db.json").get_meta("author") == "Grace"
+
+
+def test_the_database_keeps_its_file_mode(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store.open(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    os.chmod(path, 0o660)
+    store.put_annotation(_claim())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o660
+
+
+def test_temp_files_left_by_a_killed_writer_are_removed_on_open(tmp_path):
+    path = tmp_path / "db.json"
+    Store.open(path).put_annotation(_claim())
+    leftover = tmp_path / ".db.json.abc123.tmp"
+    leftover.write_text("half a database")
+    unrelated = tmp_path / "notes.tmp"
+    unrelated.write_text("keep me")
+    Store.open(path)
+    assert not leftover.exists() and unrelated.exists()
+
+
+@pytest.mark.parametrize("version", ['"1"', "true", "1.5"])
+def test_a_schema_version_that_is_not_a_number_is_named_as_such(tmp_path, version):
+    path = tmp_path / "db.json"
+    path.write_text('{"meta": {"1": {"key": "schema_version", "value": %s}}}' % version)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="is not a number"):
+        Store.open(path)
+    assert path.read_bytes() == before

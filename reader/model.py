@@ -40,9 +40,11 @@ class Article:
     added_at: str = field(default_factory=now_iso)
     furniture: tuple[tuple[int, int], ...] = ()
     raw_sha256: str = ""
+    site: str = ""
+    """The site or publication a page came from (HTML metadata, a feed's title)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "source": self.source,
@@ -53,6 +55,9 @@ class Article:
             "raw_sha256": self.raw_sha256,
             "text": self.text,
         }
+        if self.site:
+            data["site"] = self.site
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -66,6 +71,7 @@ class Article:
             added_at=str(data.get("added_at", "")),
             furniture=tuple((int(a), int(b)) for a, b in data.get("furniture", ())),
             raw_sha256=str(data.get("raw_sha256", "")),
+            site=str(data.get("site", "")),
         )
 
 
@@ -93,6 +99,8 @@ class Target:
     article_id: str
     position: TextPositionSelector
     quote: TextQuoteSelector
+    source: str = ""
+    """The file name or URL another tool named the article by, kept while it is not placed."""
 
     @property
     def start(self) -> int:
@@ -103,7 +111,7 @@ class Target:
         return self.position.end
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "article_id": self.article_id,
             "selectors": [
                 {
@@ -119,6 +127,9 @@ class Target:
                 },
             ],
         }
+        if self.source:
+            data["source"] = self.source
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Target:
@@ -135,7 +146,7 @@ class Target:
                 )
         if position is None or quote is None:
             raise ValueError("a target needs a TextPositionSelector and a TextQuoteSelector")
-        return cls(str(data["article_id"]), position, quote)
+        return cls(str(data["article_id"]), position, quote, str(data.get("source", "")))
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,94 @@
-"""Exports of annotations to files other tools read. No UI."""
+"""Exports of annotations to files other tools read, and imports back. No UI.
+
+`render_export` and `write_export` serve the command line and the app alike.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from reader.errors import UserError
+
+FORMATS = ("json", "w3c", "csv", "md")
+SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
+"""The file suffix each format is written with by default."""
+
+
+def select(store: Any, article_ids: Iterable[str] | None = None) -> tuple[list[Any], list[Any]]:
+    """The articles and annotations of `store`, only those touching `article_ids` if given."""
+    wanted = None if article_ids is None else set(article_ids)
+    articles = store.articles()
+    if wanted:
+        unknown = sorted(wanted - {a.id for a in articles})
+        if unknown:
+            raise UserError(f"{store.path}: no article with id {', '.join(unknown)}")
+    return articles, store.annotations(wanted)
+
+
+def render_export(
+    store: Any, format: str, article_ids: Iterable[str] | None = None, author: str | None = None
+) -> tuple[bytes, int]:
+    """The export of `store` in `format` (json, w3c, csv, md), and how many annotations it holds.
+
+    `author` names who exported (the document's author); None takes the database's author.
+    """
+    if format not in FORMATS:
+        raise UserError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    articles, annotations = select(store, article_ids)
+    if author is None:
+        author = str(store.get_meta("author", "") or "")
+    if format == "json":
+        from reader.export import json_format
+
+        blob = json_format.dumps(json_format.build_document(articles, annotations, author))
+    elif format == "w3c":
+        from reader.export import w3c
+
+        blob = w3c.dumps(w3c.build_collection(annotations, author))
+    elif format == "csv":
+        from reader.export import csv_format
+
+        blob = csv_format.dumps(articles, annotations)
+    else:
+        from reader.export import markdown
+
+        blob = markdown.dumps(articles, annotations, author)
+    return blob, len(annotations)
+
+
+def write_export(
+    store: Any,
+    format: str,
+    path: str | os.PathLike[str],
+    article_ids: Iterable[str] | None = None,
+    author: str | None = None,
+) -> int:
+    """Write the export to `path` (atomically: a temp file renamed over it); the annotation count.
+
+    Raises a UserError with a one-line message naming the file when it cannot be written.
+    """
+    blob, count = render_export(store, format, article_ids, author)
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # mkstemp makes it private; an export is handed in
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as error:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
+    return count

@@ -1,4 +1,4 @@
-"""The native JSON export: articles' metadata and annotations with both selectors. No UI."""
+"""The native JSON export: articles (metadata and text) and annotations with both selectors. No UI."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ def schema() -> dict[str, Any]:
     return json.loads(files("reader.export").joinpath(SCHEMA_FILE).read_text("utf-8"))
 
 
-def article_summary(article: Article) -> dict[str, Any]:
-    return {
+def article_summary(article: Article, *, with_text: bool = True) -> dict[str, Any]:
+    """An article's entry in the export; with its text, an import can add the article."""
+    summary = {
         "id": article.id,
         "title": article.title,
         "source": article.source,
@@ -35,10 +36,22 @@ def article_summary(article: Article) -> dict[str, Any]:
         "text_sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
         "length": len(article.text),
     }
+    site = getattr(article, "site", "")
+    if site:
+        summary["site"] = site
+    if with_text:
+        summary["furniture"] = [list(span) for span in article.furniture]
+        summary["text"] = article.text
+    return summary
 
 
 def build_document(
-    articles: Iterable[Article], annotations: Iterable[Annotation], author: str = ""
+    articles: Iterable[Article],
+    annotations: Iterable[Annotation],
+    author: str = "",
+    *,
+    with_text: bool = True,
+    exported_at: str | None = None,
 ) -> dict[str, Any]:
     """The export document for `annotations` and the articles they point into."""
     annotations = list(annotations)
@@ -46,11 +59,13 @@ def build_document(
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"presscheck {__version__}",
-        "exported_at": now_iso(),
+        "exported_at": exported_at or now_iso(),
     }
     if author:
         document["author"] = author
-    document["articles"] = [article_summary(a) for a in articles if a.id in used]
+    document["articles"] = [
+        article_summary(a, with_text=with_text) for a in articles if a.id in used
+    ]
     document["annotations"] = [a.to_dict() for a in annotations]
     return document
 

@@ -61,3 +61,21 @@ def test_schema_rejects_broken_documents(articles, breakage):
     breakage(document)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema())
+
+
+def test_export_carries_the_article_text_so_an_empty_database_can_take_it(articles):
+    left, right = articles
+    document = json.loads(dumps(build_document(articles, [_claim(right, 0, 10)])))
+    jsonschema.validate(document, schema(), format_checker=jsonschema.FormatChecker())
+    (entry,) = document["articles"]
+    assert entry["text"] == right.text and len(entry["text"]) == entry["length"]
+    assert entry["furniture"] == [list(span) for span in right.furniture] and entry["furniture"]
+
+
+def test_an_export_without_text_as_the_skeleton_wrote_it_still_validates(articles):
+    document = json.loads(dumps(build_document(articles, [_claim(articles[0], 0, 10)], with_text=False)))
+    assert "text" not in document["articles"][0]
+    jsonschema.validate(document, schema(), format_checker=jsonschema.FormatChecker())
+    document["articles"][0]["text"] = ""
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema())

@@ -9,8 +9,10 @@ the old file or the new one, and two processes sharing a file lose nothing.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
+import time
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from reader.errors import DatabaseError
 from reader.model import SCHEMA_VERSION, Annotation, Article
@@ -29,6 +31,9 @@ from reader.model import SCHEMA_VERSION, Annotation, Article
 TABLES = ("articles", "annotations", "meta")
 NEW_FILE_MODE = 0o644
 """Mode of a new database file (an existing one keeps its own)."""
+BACKUP_COUNT = 3
+BACKUP_INTERVAL = 300.0
+"""Seconds between backups: `.bak.1` to `.bak.3` span at least a quarter of an hour."""
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process's write before giving up with an error."""
 
@@ -41,9 +46,21 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def backup_paths(path: Path) -> list[Path]:
+    """`annotations.json.bak.1` (newest) to `.bak.3` (oldest)."""
+    return [path.with_name(f"{path.name}.bak.{index}") for index in range(1, BACKUP_COUNT + 1)]
+
+
+def lock_for(path: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
+    """The lock every writer of the database at `path` takes."""
+    return FileLock(str(path) + ".lock", timeout=timeout)
+
+
 def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
     """The tables of a database file, or a DatabaseError saying what is wrong with it."""
     keep = "the file was left untouched; fix or move it aside, or choose another file with --db"
+    if any(backup.exists() for backup in backup_paths(path)):
+        keep = "the file was left untouched; `presscheck db recover` restores the last good backup"
     if not raw.strip():
         raise DatabaseError(f"{path}: the database file is empty; {keep}")
     try:
@@ -102,6 +119,7 @@ class DurableStorage(Storage):
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())
+            self._rotate_backups()
             os.replace(tmp, self.path)
             _fsync_folder(folder)
         except OSError as error:
@@ -115,6 +133,29 @@ class DurableStorage(Storage):
             ) from None
         self._raw = blob
         self._data = data
+
+    def _rotate_backups(self) -> None:
+        """Keep the file about to be replaced as `.bak.1` (older ones move up to `.bak.3`),
+        at most once every BACKUP_INTERVAL seconds. The file being replaced always parsed:
+        it was read under the lock just before this write. A hard link costs no copy."""
+        if not self.path.exists():
+            return
+        backups = backup_paths(self.path)
+        try:
+            if time.time() - backups[0].stat().st_ctime < BACKUP_INTERVAL:
+                return
+        except FileNotFoundError:
+            pass
+        try:
+            for older, newer in zip(reversed(backups[:-1]), reversed(backups[1:])):
+                if older.exists():
+                    os.replace(older, newer)
+            try:
+                os.link(self.path, backups[0])
+            except OSError:
+                shutil.copy2(self.path, backups[0])  # a file system without hard links
+        except OSError:
+            pass  # a backup that cannot be made must not stop the save itself
 
     def forget(self) -> None:
         """Drop the cached copy, so the next read parses the file again."""
@@ -145,7 +186,7 @@ class Store:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
+        self._file_lock = lock_for(self.path, lock_timeout)
         self._db = _SharedTinyDB(self.path, storage=DurableStorage)
         self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._tables = {name: self._db.table(name) for name in TABLES}
@@ -273,17 +314,21 @@ class Store:
         articles, annotations = list(articles), list(annotations)
         with self.transaction():
             known = {record.get("id") for record in self._tables["articles"].all()}
-            fresh = [a.to_dict() for a in articles if a.id not in known]
-            if fresh:
-                self._tables["articles"].insert_multiple(fresh)
+            self._insert_all(self._tables["articles"], [a.to_dict() for a in articles if a.id not in known])
             table = self._tables["annotations"]
             stored = {record.get("id") for record in table.all()}
-            new = [a.to_dict() for a in annotations if a.id not in stored]
+            self._insert_all(table, [a.to_dict() for a in annotations if a.id not in stored])
             changed = [(a.to_dict(), Query().id == a.id) for a in annotations if a.id in stored]
-            if new:
-                table.insert_multiple(new)
             if changed:
                 table.update_multiple(changed)
+
+    @staticmethod
+    def _insert_all(table: Table, records: list[dict[str, Any]]) -> None:
+        # doc ids given up front: `_SharedTable._get_next_id` reads the stored table, so
+        # TinyDB's own numbering inside one `insert_multiple` would hand out one id to all
+        if records:
+            first = table._get_next_id()
+            table.insert_multiple(Document(r, doc_id=first + i) for i, r in enumerate(records))
 
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():

@@ -1,4 +1,9 @@
-"""Everything the app needs, loaded before it starts: database, pack, articles, author. No UI."""
+"""Everything the app needs, loaded before it starts: database, pack, articles, author. No UI.
+
+Local files are read here, before the app starts; URLs (and feed entries chosen in the
+library) are left `pending` for the app to fetch in a worker, so a slow or unreachable
+server never holds up the start.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.classroom.pack import (
-    ARTICLE_SUFFIXES,
     DEFAULT_RELATIONS,
     Pack,
     Tag,
@@ -16,10 +20,15 @@ from reader.classroom.pack import (
     is_pack,
     load_pack,
 )
-from reader.errors import UserError
 from reader.ingest import load_article
+from reader.ingest.feeds import FeedEntry
+from reader.ingest.fetch import is_url
+from reader.ingest.sources import open_path
 from reader.model import Annotation, Article
 from reader.store import Store
+
+MAX_OPEN = 4
+"""Articles opened side by side at the start; the others wait in the library."""
 
 
 @dataclass
@@ -34,6 +43,10 @@ class Session:
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
     notices: list[str] = field(default_factory=list)
+    pending: list[str | FeedEntry] = field(default_factory=list)
+    """URLs and feed entries to fetch and open once the app runs."""
+    feed_entries: list[FeedEntry] = field(default_factory=list)
+    """Entries of the opened feeds; the library lists them, and opening one ingests it."""
 
 
 def login_name() -> str:
@@ -43,41 +56,54 @@ def login_name() -> str:
         return "reader"
 
 
-def _article_files(paths: list[str]) -> tuple[list[Path], Pack | None]:
+@dataclass
+class _Collected:
+    articles: list[Article] = field(default_factory=list)
+    entries: list[FeedEntry] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     pack: Pack | None = None
-    files: list[Path] = []
+
+
+def _collect(paths: list[str]) -> _Collected:
+    """Read every local path; URLs are only noted, to be fetched by the app."""
+    found = _Collected()
     if not paths:
-        pack = load_pack(default_pack_folder())
-        return list(pack.articles), pack
+        found.pack = load_pack(default_pack_folder())
+        found.articles = [load_article(path) for path in found.pack.articles]
+        return found
     for raw in paths:
-        if raw.startswith(("http://", "https://")):
-            raise UserError(f"{raw}: opening URLs is not supported yet; save the page and open the file")
+        if is_url(raw):
+            found.urls.append(raw)
+            continue
         path = Path(raw)
-        if path.is_dir():
-            if is_pack(path):
-                pack = pack or load_pack(path)
-                files.extend(load_pack(path).articles)
-            else:
-                found = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
-                if not found:
-                    raise UserError(f"{path}: no .txt or .md articles in this folder")
-                files.extend(found)
-        else:
-            files.append(path)
-    return files, pack
+        if path.is_dir() and is_pack(path):
+            pack = load_pack(path)
+            found.pack = found.pack or pack
+            found.articles.extend(load_article(file) for file in pack.articles)
+            continue
+        opened = open_path(path)
+        found.articles.extend(opened.articles)
+        found.entries.extend(opened.entries)
+        found.notices.extend(opened.notices)
+    return found
 
 
 def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
     """Open the database, read the articles, and settle who is annotating."""
-    files, pack = _article_files(paths)
+    found = _collect(paths)
+    pack = found.pack
     articles: list[Article] = []
-    for path in files:
-        article = load_article(path)
+    for article in found.articles:
         if all(a.id != article.id for a in articles):
             articles.append(article)
     store = Store.open(db)
     for article in articles:
         store.put_article(article)
+    notices = list(found.notices)
+    if len(articles) > MAX_OPEN:
+        notices.append(f"{len(articles) - MAX_OPEN} more article(s) are in the library (o)")
+        articles = articles[:MAX_OPEN]
     remembered = store.get_meta("author", "")
     author = author or remembered  # when still empty, the app asks once
     if author and author != remembered:
@@ -92,4 +118,18 @@ def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
         relations=pack.relations if pack else DEFAULT_RELATIONS,
         annotations=annotations,
         pack=pack,
+        notices=notices,
+        pending=list(found.urls),
+        feed_entries=unique_entries(found.entries),
     )
+
+
+def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Feed entries without repeats (the same entry of a feed opened twice)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for entry in entries:
+        if (entry.feed_source, entry.key) not in seen:
+            seen.add((entry.feed_source, entry.key))
+            kept.append(entry)
+    return kept

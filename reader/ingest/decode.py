@@ -27,20 +27,30 @@ _BINARY_MAGIC = (
 )
 
 
-def decode(data: bytes, name: str) -> str:
-    """The text of a file's bytes, or an IngestError naming the file."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """The text of a file's bytes, or an IngestError naming the file.
+
+    `encoding` is one the file declares (an HTTP header, an HTML meta tag); a BOM still
+    wins over it, and it is ignored when Python does not know it.
+    """
     if not data:
         raise IngestError(f"{name}: the file is empty; nothing to read")
     if not data.strip():
         raise IngestError(f"{name}: the file holds only white space; nothing to read")
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _non_blank(data.decode(encoding), name)
+                return _non_blank(data.decode(bom_encoding), name)
             except UnicodeDecodeError:
                 break
     if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
-        raise IngestError(f"{name}: a binary file, not an article; open a .txt or .md file")
+        raise IngestError(f"{name}: a binary file, not an article; open text, Markdown, HTML or a feed")
+    declared = _known_codec(encoding)
+    if declared:
+        try:
+            return _non_blank(data.decode(declared), name)
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common; guess from the bytes instead
     try:
         return _non_blank(data.decode("utf-8"), name)
     except UnicodeDecodeError:
@@ -59,6 +69,22 @@ def decode(data: bytes, name: str) -> str:
         if "cp1252" in match.could_be_from_charset and match.percent_chaos <= best.percent_chaos + tolerance:
             return _non_blank(data.decode("cp1252", errors="replace"), name)
     return _non_blank(str(best), name)
+
+
+_WHATWG_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"}
+"""Labels that browsers read as a Windows code page (the WHATWG Encoding Standard)."""
+
+
+def _known_codec(encoding: str | None) -> str | None:
+    if not encoding:
+        return None
+    try:
+        name = codecs.lookup(encoding.strip().strip("'\"")).name
+    except (LookupError, ValueError):
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # without a BOM these are guessed better from the bytes
+    return _WHATWG_ALIASES.get(name, name)
 
 
 def _non_blank(text: str, name: str) -> str:

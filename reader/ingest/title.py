@@ -38,4 +38,4 @@ def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
     cut = text[: limit - 1]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-") + "…"
+    return cut.rstrip(" ,;:-–—") + "…"

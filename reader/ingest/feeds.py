@@ -1,0 +1,153 @@
+"""RSS and Atom feeds with feedparser: a feed is a list of entries, each one an article
+once opened. No UI.
+
+An entry's text is its full content when the feed carries it, else its web page when
+that can be fetched, else its summary, and then the title says "(summary)".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reader.errors import IngestError
+from reader.ingest.html import fragment_text
+from reader.model import Article
+
+SUMMARY_MARK = " (summary)"
+"""Added to the title of an article made from an entry's summary only."""
+_FEED_START = re.compile(r"<(rss|feed|rdf:RDF)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed, as listed before it is opened."""
+
+    feed_title: str
+    feed_source: str
+    """The feed's path or URL."""
+    title: str
+    link: str
+    """The entry's web page, if the feed names one."""
+    published: str
+    """ISO 8601 in UTC (`2024-03-14T07:30:00Z`), or empty."""
+    author: str
+    content: str
+    """The entry's full content (HTML or text), or empty."""
+    summary: str
+    """The entry's summary (HTML or text), or empty."""
+    key: str
+    """The entry's id in its feed (its guid or link)."""
+
+    @property
+    def source(self) -> str:
+        """Where the article came from: the entry's page, else the feed and the entry's id."""
+        return self.link or f"{self.feed_source}#{self.key}"
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """True when the bytes start like an RSS or Atom document."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("latin-1")
+    found = _FEED_START.search(text)
+    return found is not None and "<html" not in text[: found.start()].lower()
+
+
+def _iso(parsed: time.struct_time | None) -> str:
+    if not parsed:
+        return ""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(fragment_text(text).split()) if "<" in text or "&" in text else " ".join(text.split())
+
+
+def parse_feed(data: bytes, source: str) -> tuple[str, list[FeedEntry]]:
+    """The title and entries of an RSS or Atom document, or an IngestError naming it."""
+    import feedparser
+
+    # A stream, never a str: feedparser fetches a str that looks like a URL.
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
+    feed_title = _clean(str(parsed.feed.get("title", ""))) or source
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(parsed.entries, start=1):
+        contents = [c for c in entry.get("content", ()) if str(c.get("value", "")).strip()]
+        content = max((str(c["value"]) for c in contents), key=len, default="")
+        summary = str(entry.get("summary", ""))
+        if summary.strip() == content.strip():
+            summary = ""  # feedparser may copy the content into the summary
+        link = str(entry.get("link", "")).strip()
+        key = str(entry.get("id", "")).strip() or link or f"entry-{number}"
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(
+            FeedEntry(
+                feed_title=feed_title,
+                feed_source=source,
+                title=_clean(str(entry.get("title", ""))) or f"Entry {number} of {feed_title}",
+                link=link if link.lower().startswith(("http://", "https://")) else "",
+                published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+                author=_clean(str(entry.get("author", ""))),
+                content=content,
+                summary=summary,
+                key=key,
+            )
+        )
+    if not entries:
+        if parsed.get("bozo") and not parsed.feed:
+            raise IngestError(f"{source}: not a readable RSS or Atom feed")
+        raise IngestError(f"{source}: the feed has no entries")
+    return feed_title, entries
+
+
+def article_from_entry(
+    entry: FeedEntry, fetch_page: Callable[[str], Article] | None = None
+) -> Article:
+    """The article of a feed entry: its content, else its page (via `fetch_page`), else
+    its summary marked as such; an IngestError when it has none of them."""
+    from reader.ingest import article_from_text
+
+    def made(body_html: str, title: str) -> Article:
+        body = fragment_text(body_html)
+        text = f"{entry.title}\n\n{body}" if body.split("\n", 1)[0].strip() != entry.title else body
+        return article_from_text(
+            text,
+            entry.source,
+            title=title,
+            byline=entry.author,
+            published=entry.published,
+            site=entry.feed_title,
+        )
+
+    if fragment_text(entry.content).strip():
+        return made(entry.content, entry.title)
+    page_error = ""
+    if entry.link and fetch_page is not None:
+        try:
+            page = fetch_page(entry.link)
+        except IngestError as error:
+            page_error = str(error)
+        else:
+            from dataclasses import replace
+
+            return replace(
+                page,
+                byline=page.byline or entry.author,
+                published=page.published or entry.published,
+                site=page.site or entry.feed_title,
+            )
+    if fragment_text(entry.summary).strip():
+        return made(entry.summary, entry.title + SUMMARY_MARK)
+    raise IngestError(page_error or f"{entry.source}: the feed entry has no text and no page to fetch")

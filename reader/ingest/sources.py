@@ -1,0 +1,194 @@
+"""Opening what a reader names: text, Markdown, HTML and feed files, folders, URLs. No UI.
+
+Files are read by their suffix (`.txt`, `.md`, `.html`, `.xml`/`.rss`/`.atom`), files of
+other or no suffix by what they hold. A URL is fetched (bounded by `fetch.fetch_timeout()`)
+and read as a page or a feed by its content type and its first bytes. A feed opens as
+its entries; an entry becomes an article with `ingest_entry`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from reader.errors import IngestError
+from reader.ingest import MAX_FILE_BYTES, article_from_text
+from reader.ingest.decode import decode
+from reader.ingest.feeds import FeedEntry, article_from_entry, looks_like_feed, parse_feed
+from reader.ingest.fetch import Fetched, fetch, is_url
+from reader.ingest.html import article_from_html, declared_charset, looks_like_html
+from reader.ingest.markdown import markdown_text
+from reader.model import Article
+
+Kind = Literal["text", "markdown", "html", "feed"]
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+OPENABLE_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
+"""What a folder is searched for."""
+WHAT_OPENS = ".txt, .md, .html or an RSS/Atom feed (.xml, .rss, .atom)"
+
+
+@dataclass
+class Opened:
+    """What one path or URL held: articles, feed entries, and files that were skipped."""
+
+    articles: list[Article] = field(default_factory=list)
+    entries: list[FeedEntry] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def add(self, other: Opened) -> None:
+        self.articles.extend(other.articles)
+        self.entries.extend(other.entries)
+        self.notices.extend(other.notices)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IngestError(
+                f"{path}: {size // (1024 * 1024)} MB is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise IngestError(f"{path}: is a folder") from None
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read it ({error.strerror})") from None
+
+
+def sniff(data: bytes, suffix: str = "", media_type: str = "") -> Kind | None:
+    """What kind of document these bytes are, by suffix, content type and first bytes."""
+    suffix = suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"  # a .txt shows what it holds, markup included
+    if suffix in MARKDOWN_SUFFIXES or media_type in ("text/markdown", "text/x-markdown"):
+        return "markdown"
+    if looks_like_feed(data):
+        return "feed"
+    if suffix in HTML_SUFFIXES or media_type in ("text/html", "application/xhtml+xml") or looks_like_html(data):
+        return "html"
+    if suffix in FEED_SUFFIXES or media_type.endswith(("rss+xml", "atom+xml")):
+        return None  # XML, but neither a feed nor a page
+    if suffix == "" and (media_type.startswith("text/") or not media_type):
+        return "text"
+    return None
+
+
+def article_from_bytes(
+    data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = ""
+) -> Article:
+    """One article from a text, Markdown or HTML document's bytes."""
+    raw_sha256 = hashlib.sha256(data).hexdigest()
+    if kind == "html":
+        text = decode(data, source, charset or declared_charset(data))
+        return article_from_html(text, source, raw_sha256=raw_sha256, url=url)
+    text = decode(data, source, charset)
+    if kind == "markdown":
+        text = markdown_text(text)
+    return article_from_text(text, source, raw_sha256=raw_sha256)
+
+
+def _open_bytes(data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "") -> Opened:
+    if kind == "feed":
+        decode(data, source)  # refuses empty and binary files with the usual message
+        _, entries = parse_feed(data, source)
+        return Opened(entries=entries)
+    return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url)])
+
+
+def _kind_of_file(path: Path, data: bytes) -> Kind:
+    kind = sniff(data, path.suffix)
+    if kind is None:
+        decode(data, str(path))  # a binary file is refused as such
+        if path.suffix.lower() in FEED_SUFFIXES:
+            raise IngestError(f"{path}: an XML file, but not an RSS or Atom feed")
+        raise IngestError(f"{path}: presscheck opens {WHAT_OPENS}")
+    return kind
+
+
+def load_file(path: Path) -> Article:
+    """The one article in a text, Markdown or HTML file; an IngestError for anything else."""
+    if path.is_dir():
+        raise IngestError(f"{path}: is a folder; open the files in it, or a pack")
+    data = _read(path)
+    kind = _kind_of_file(path, data)
+    if kind == "feed":
+        raise IngestError(f"{path}: a feed, not one article; open it with `presscheck {path}`")
+    return article_from_bytes(data, str(path), kind)
+
+
+def open_path(path: str | Path) -> Opened:
+    """A file's article or feed entries, or every article in a folder (not its subfolders).
+
+    A named file that cannot be opened raises an IngestError; in a folder, such files are
+    skipped and named in `notices`, and only a folder without any article is an error.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _open_folder(path)
+    data = _read(path)
+    return _open_bytes(data, str(path), _kind_of_file(path, data))
+
+
+def _open_folder(folder: Path) -> Opened:
+    try:
+        files = sorted(
+            p for p in folder.iterdir()
+            if p.suffix.lower() in OPENABLE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        )
+    except OSError as error:
+        raise IngestError(f"{folder}: cannot list it ({error.strerror})") from None
+    opened = Opened()
+    for file in files:
+        try:
+            opened.add(open_path(file))
+        except IngestError as error:
+            opened.notices.append(f"skipped {error}")
+    if not opened.articles and not opened.entries:
+        reason = f" ({len(files)} file(s) could not be read)" if files else ""
+        raise IngestError(f"{folder}: no articles in this folder{reason}; presscheck opens {WHAT_OPENS}")
+    return opened
+
+
+def open_url(url: str, *, timeout: float | None = None) -> Opened:
+    """The article of a web page, or the entries of a feed, at `url`."""
+    fetched = fetch(url, timeout=timeout)
+    return _open_fetched(fetched, url)
+
+
+def _open_fetched(fetched: Fetched, url: str) -> Opened:
+    suffix = Path(fetched.url.split("?", 1)[0].split("#", 1)[0]).suffix
+    kind = sniff(fetched.data, suffix if suffix.lower() in MARKDOWN_SUFFIXES else "", fetched.media_type)
+    if kind is None:
+        decode(fetched.data, url)
+        raise IngestError(f"{url}: neither a web page nor an RSS/Atom feed")
+    return _open_bytes(fetched.data, url, kind, charset=fetched.charset, url=fetched.url)
+
+
+def fetch_article(url: str, *, timeout: float | None = None) -> Article:
+    """The article of the web page at `url` (a feed there is an error)."""
+    opened = open_url(url, timeout=timeout)
+    if not opened.articles:
+        raise IngestError(f"{url}: a feed, not an article page")
+    return opened.articles[0]
+
+
+def ingest_entry(entry: FeedEntry, *, timeout: float | None = None) -> Article:
+    """The article of a feed entry, fetching its page when the feed has no full text."""
+    return article_from_entry(entry, lambda link: fetch_article(link, timeout=timeout))
+
+
+def open_source(source: str | FeedEntry, *, timeout: float | None = None) -> Opened:
+    """Open a URL, a path, or a feed entry listed earlier."""
+    if isinstance(source, FeedEntry):
+        return Opened(articles=[ingest_entry(source, timeout=timeout)])
+    if is_url(source):
+        return open_url(source, timeout=timeout)
+    return open_path(source)

@@ -1,0 +1,248 @@
+"""Hostile input through the real `presscheck` binary in tmux.
+
+Every byte the app writes to its terminal is copied to a file with `pipe-pane`; none of
+the corpus's escape sequences, C1 controls or bidi overrides may be in it. The screen
+shows the literal markup, tmux's window title and paste buffers stay untouched (OSC 0/2
+and OSC 52 did not act), and the app still answers keys afterwards. Refused files end
+the binary with one line naming them. URLs are served from this test on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.terminal
+
+BIN = Path(sys.executable).with_name("presscheck")
+WIDTH, HEIGHT = 160, 45
+FETCH_TIMEOUT = 3
+TEXTUALS_OWN = re.compile(rb"\x1b\]22;[a-z-]*\x07")
+"""Textual's own OSC 22 (mouse pointer shape), the one sequence it ends with BEL."""
+
+
+def _load_corpus():
+    if "presscheck_test_corpus" in sys.modules:
+        return sys.modules["presscheck_test_corpus"]
+    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
+    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load_corpus()
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: .ci/run installs it")
+        pytest.skip("tmux is not installed")
+    socket = str(tmp_path / "tmux.sock")
+
+    def cmd(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-S", socket, *args], capture_output=True, text=True, check=True
+        ).stdout
+
+    yield cmd
+    subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+
+
+class App:
+    """One presscheck in its own tmux session, its terminal output piped to a file."""
+
+    def __init__(self, cmd, name: str, workdir: Path, args: list[str]) -> None:
+        self.cmd = cmd
+        self.name = name
+        self.output = workdir / f"{name}.out"
+        env = (
+            f"PRESSCHECK_DB={workdir / (name + '.json')} PRESSCHECK_AUTHOR=student "
+            f"PRESSCHECK_FETCH_TIMEOUT={FETCH_TIMEOUT} TERM=xterm-256color"
+        )
+        command = " ".join(shlex.quote(a) for a in [str(BIN), *args])
+        cmd("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(workdir),
+            # the pause lets tmux size the pane and start the pipe before the app writes
+            f"sleep 0.7; env {env} {command}; echo EXITED=$?; sleep 60")
+        cmd("set-option", "-t", name, "set-clipboard", "on")  # an OSC 52 would make a buffer
+        cmd("pipe-pane", "-o", "-t", name, f"cat >> {shlex.quote(str(self.output))}")
+
+    def screen(self) -> str:
+        return self.cmd("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name}: {text!r} never appeared; the screen was:\n{screen}")
+
+    def keys(self, *names: str) -> None:
+        for name in names:
+            self.cmd("send-keys", "-t", self.name, name)
+            time.sleep(0.05)
+
+    def raw(self) -> bytes:
+        return self.output.read_bytes() if self.output.exists() else b""
+
+    def assert_nothing_leaked(self) -> None:
+        raw = self.raw()
+        assert len(raw) > 1000, f"{self.name}: the pipe caught only {len(raw)} bytes"
+        raw = TEXTUALS_OWN.sub(b"", raw)
+        leaked = [payload for payload in corpus.TERMINAL_PAYLOADS if payload in raw]
+        assert not leaked, f"{self.name}: reached the terminal: {leaked}"
+        title = self.cmd("display-message", "-p", "-t", self.name, "#{pane_title}")
+        assert "PAYLOAD" not in title, f"{self.name}: the window title was set to {title!r}"
+        assert self.cmd("list-buffers") == "", "an OSC 52 clipboard write reached tmux"
+
+    def assert_answers_keys_and_quits(self) -> None:
+        answers_keys_and_quits([self])
+
+
+def answers_keys_and_quits(apps: list[App]) -> None:
+    """Move, fold and unfold, open and close the help, quit: every app, all at once."""
+    for app in apps:
+        app.keys("j", "x", "x", "?")
+    for app in apps:
+        app.wait_for("presscheck keys")
+        app.keys("Escape")
+    deadline = time.monotonic() + 10
+    for app in apps:
+        while "presscheck keys" in app.screen():
+            assert time.monotonic() < deadline, f"{app.name}: Escape did not close the help"
+            time.sleep(0.1)
+    time.sleep(0.2)  # a q right after Escape would read as alt+q
+    for app in apps:
+        app.keys("q")
+    for app in apps:
+        app.wait_for("EXITED=0")
+
+
+def _first_words(path: Path) -> str:
+    return path.read_text(encoding="utf-8")[:40].split("\n")[0].rsplit(" ", 1)[0]
+
+
+def test_hostile_files_show_safely_and_the_app_keeps_answering(tmux, tmp_path):
+    big = corpus.write_big_files(tmp_path)
+    apps: dict[str, tuple[App, str]] = {}
+    for index, name in enumerate(sorted(corpus.OPENS)):
+        apps[name] = (App(tmux, f"open{index}", tmp_path, [str(corpus.HOSTILE / name)]), corpus.OPENS[name])
+    for name, path in big.items():
+        apps[name] = (App(tmux, name.split(".")[0], tmp_path, [str(path)]), _first_words(path))
+    started = time.monotonic()
+    for name, (app, literal) in apps.items():
+        app.wait_for("Annotations", timeout=60)
+        screen = app.wait_for(literal)
+        assert "EXITED" not in screen, name
+        if name == "long-line.txt":
+            print(f"all {len(apps)} apps showed their article {time.monotonic() - started:.1f} s after launch")
+    markup = apps["markup.txt"][0].screen()
+    for literal in ("[bold]not bold[/bold]", "[link=https://evil.example/steal]a link[/link]",
+                    "[@click=app.quit]click to quit[/]", ":smile:"):
+        assert literal in markup
+    escapes = apps["escapes.txt"][0].screen()
+    assert "␛]0;TITLE-PAYLOAD␇" in escapes and "␛[31;1;5mRED-PAYLOAD␛[0m" in escapes
+    for app, _ in apps.values():
+        app.assert_nothing_leaked()
+    answers_keys_and_quits([app for app, _ in apps.values()])
+    for app, _ in apps.values():
+        app.assert_nothing_leaked()  # the help screen and the quit wrote nothing either
+
+
+def test_refused_files_end_with_one_line_naming_them(tmux, tmp_path):
+    apps = {
+        name: App(tmux, f"refused{index}", tmp_path, [str(corpus.HOSTILE / name)])
+        for index, name in enumerate(sorted(corpus.REFUSED))
+    }
+    for name, app in apps.items():
+        screen = app.wait_for("EXITED=")
+        lines = [line for line in screen.splitlines() if line.strip()]
+        assert lines[-1] == "EXITED=1", screen
+        assert lines[-2].startswith(f"presscheck: {corpus.HOSTILE / name}: "), screen
+        assert corpus.REFUSED[name] in lines[-2]
+        assert len(lines) == 2, screen  # one line of error, no traceback
+
+
+def test_hostile_feed_entries_are_listed_literally(tmux, tmp_path):
+    app = App(tmux, "feed", tmp_path, [str(corpus.HOSTILE / "hostile-feed.rss")])
+    app.wait_for("Library · 2 articles")
+    screen = app.wait_for(corpus.FEED_FILES["hostile-feed.rss"])
+    assert "⇆Entry two reversed⇆" in screen
+    app.keys("Enter")
+    screen = app.wait_for("(summary)")
+    assert "[@click=app.quit]Entry one[/] ␛]52;c;RkVFRC1QQVlMT0FE␇ (summary)" in screen
+    assert "Summary with [link=https://evil.example]markup[/link] and ␛[2J escapes." in screen
+    app.assert_nothing_leaked()
+    app.assert_answers_keys_and_quits()
+
+
+class _Pages(http.server.SimpleHTTPRequestHandler):
+    """The test pages, and /slow/… answered after a pause (to see the progress)."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/slow/"):
+            time.sleep(1.5)
+            self.path = self.path[len("/slow"):]
+        elif self.path.startswith("/stall/"):
+            time.sleep(FETCH_TIMEOUT + 2)
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def pages_server():
+    handler = functools.partial(_Pages, directory=str(corpus.PAGES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_url_opens_after_a_progress_indicator_and_a_dead_one_says_so(tmux, tmp_path, pages_server):
+    page = App(tmux, "url", tmp_path, [f"{pages_server}/slow/harbour-bridge.html"])
+    dead = App(tmux, "dead", tmp_path, ["http://127.0.0.1:9/news"])
+    page.wait_for("Fetching http://127.0.0.1")
+    screen = page.wait_for("Maria Okonkwo")
+    assert "Harbour bridge closed after inspectors find cracked cables" in screen
+    assert "About 40,000 vehicles cross the bridge" in screen
+    assert "Cheap flights" not in screen and "harbourwatcher" not in screen  # ads, comments
+    started = time.monotonic()
+    screen = dead.wait_for("connection was refused", timeout=FETCH_TIMEOUT + 10)
+    assert time.monotonic() - started < FETCH_TIMEOUT + 10
+    assert "http://127.0.0.1:9/news: cannot fetch it" in screen
+    dead.assert_answers_keys_and_quits()  # still running, still answering
+    page.assert_answers_keys_and_quits()
+
+
+def test_quitting_does_not_wait_for_a_fetch(tmux, tmp_path, pages_server):
+    app = App(tmux, "stall", tmp_path, [f"{pages_server}/stall/harbour-bridge.html"])
+    app.wait_for("Fetching http://127.0.0.1")
+    app.keys("q")
+    started = time.monotonic()
+    app.wait_for("EXITED=0", timeout=FETCH_TIMEOUT + 5)
+    assert time.monotonic() - started < 1.5  # the fetch would take FETCH_TIMEOUT s

@@ -61,9 +61,15 @@ def has_position(target: Target) -> bool:
     return target.end > target.start
 
 
+def _holds(text: str, start: int, end: int, exact: str) -> bool:
+    """True when [start, end) is inside `text` and is `exact` (a slice past the end of the
+    text is silently shorter, so the bounds are checked too: found by fuzzing)."""
+    return 0 <= start < end <= len(text) and text[start:end] == exact
+
+
 def is_exact(text: str, target: Target) -> bool:
     """True when the target's position still holds its quote in `text`."""
-    return has_position(target) and text[target.start : target.end] == target.quote.exact
+    return _holds(text, target.start, target.end, target.quote.exact)
 
 
 def reanchor(text: str, target: Target) -> tuple[Target, Anchor]:
@@ -88,7 +94,7 @@ def locate(
     exact = quote.exact
     if not exact or not text:
         return None
-    if position is not None and text[position.start : position.end] == exact:
+    if position is not None and _holds(text, position.start, position.end, exact):
         return Match(position.start, position.end, 1.0, "exact")
     hint = None if position is None else position.start
     found = _exact_quote(text, quote, hint)

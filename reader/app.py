@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
+from textual.timer import Timer
 
 from reader.commands import PresscheckCommands
 from reader.errors import UserError
+from reader.export import SUFFIXES, write_export
+from reader.export.json_format import build_document, dumps
 from reader.launch import Session
 from reader.resources import resource_folder
+from reader.screens.quit_dialog import DISCARD, RETRY, SAVE_COPY, UnsavedChangesDialog
 from reader.screens.reading import ReadingScreen
+
+RETRY_SECONDS = 5.0
+"""How often a failed save is tried again."""
+WATCH_SECONDS = 2.0
+"""How often the database file is checked for changes by another presscheck."""
+
+Signature = tuple[int, int, int] | None
+
+
+def file_signature(path: Path) -> Signature:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 class PresscheckApp(App[None]):
@@ -35,48 +57,147 @@ class PresscheckApp(App[None]):
         self._save_lock = asyncio.Lock()
         self._pending = 0
         self._unsaved: list[Callable[[], None]] = []
-        self._warned_unsaved = False
+        self._retry_timer: Timer | None = None
+        self._known_signature: Signature = file_signature(session.store.path)
 
     def on_mount(self) -> None:
-        title = self.session.pack.title if self.session.pack else "presscheck"
-        self.sub_title = title
+        self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
         self.push_screen(ReadingScreen(self.session))
+        self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
+
+    @property
+    def reading_screen(self) -> ReadingScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReadingScreen):
+                return screen
+        return None
+
+    # saving -----------------------------------------------------------------------------
 
     def persist(self, operation: Callable[[], None]) -> None:
-        """Run a store write off the event loop; writes run one at a time, in order."""
+        """Run a store write off the event loop; writes run one at a time, in order.
+
+        A write that fails stays queued (the change is kept in memory and on screen) and
+        is tried again every RETRY_SECONDS and before any later write.
+        """
         self._pending += 1
         self.save_state = "saving"
         self.run_worker(self._persist(operation), group="save", exit_on_error=False)
 
-    async def _persist(self, operation: Callable[[], None]) -> None:
+    async def _persist(self, operation: Callable[[], None] | None) -> None:
         async with self._save_lock:
-            queue = [*self._unsaved, operation]
+            queue = [*self._unsaved, *([operation] if operation else [])]
             self._unsaved = []
             try:
                 for index, step in enumerate(queue):
                     try:
                         await asyncio.to_thread(step)
-                    except UserError as error:
+                    except Exception as error:  # noqa: BLE001 - any failure keeps the change
                         self._unsaved = queue[index:]
-                        self.save_state = str(error)
-                        self.notify(str(error), severity="error", timeout=8)
+                        self._save_failed(str(error) or type(error).__name__)
                         return
+                self._known_signature = await asyncio.to_thread(file_signature, self.session.store.path)
             finally:
-                self._pending -= 1
-            if not self._unsaved and self._pending == 0:
-                self.save_state = "saved"
+                if operation is not None:
+                    self._pending -= 1
+            if not self._unsaved:
+                if self._retry_timer is not None:
+                    self._retry_timer.stop()
+                    self._retry_timer = None
+                if self._pending == 0:
+                    self.save_state = "saved"
+
+    def _save_failed(self, reason: str) -> None:
+        first_failure = self.save_state in ("saved", "saving")
+        self.save_state = reason
+        if first_failure:
+            self.notify(f"{reason} (retrying every {RETRY_SECONDS:g} s)", severity="error", timeout=10)
+        if self._retry_timer is None:
+            self._retry_timer = self.set_interval(RETRY_SECONDS, self._retry, name="retry-save")
+
+    def _retry(self) -> None:
+        if self._unsaved and not self._save_lock.locked():
+            self.run_worker(self._persist(None), group="save", exit_on_error=False)
+
+    @property
+    def unsaved_count(self) -> int:
+        return len(self._unsaved)
+
+    # exporting --------------------------------------------------------------------------
+
+    def export_path(self, format: str) -> Path:
+        """Where an export from the app goes: next to the database, stamped with the time."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        return self.session.store.path.parent / f"presscheck-export-{stamp}{SUFFIXES[format]}"
+
+    async def export(self, format: str) -> Path | None:
+        """Write an export after every change still on its way to disk has landed."""
+        path = self.export_path(format)
+        async with self._save_lock:
+            try:
+                count = await asyncio.to_thread(write_export, self.session.store, format, path)
+            except UserError as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return None
+        self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10)
+        return path
+
+    # changes by another process ---------------------------------------------------------
+
+    async def _check_external_change(self) -> None:
+        """Pick up a database changed by another presscheck (or `presscheck import`)."""
+        if self._pending or self._unsaved or self._save_lock.locked():
+            return
+        store = self.session.store
+        signature = await asyncio.to_thread(file_signature, store.path)
+        if signature == self._known_signature or signature is None:
+            return
+        screen = self.reading_screen
+        if screen is None:
+            return
+        wanted = [article.id for article in screen.session.articles]
+        try:
+            annotations = await asyncio.to_thread(store.annotations, wanted)
+        except Exception as error:  # noqa: BLE001 - a bad file is reported, never written
+            self.save_state = str(error)
+            return
+        if self._pending or self._unsaved:
+            return  # a change of ours started meanwhile; look again on the next tick
+        self._known_signature = signature
+        screen.merge_external(annotations)
+
+    # quitting ---------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         saves = [worker for worker in self.workers if worker.group == "save"]
         if saves:
             await self.workers.wait_for_complete(saves)
-        if self._unsaved and not self._warned_unsaved:
-            self._warned_unsaved = True
-            self.notify(
-                f"{len(self._unsaved)} change(s) are not saved: {self.save_state}. "
-                "Press q again to quit and lose them.",
-                severity="error",
-                timeout=15,
-            )
+        if not self._unsaved:
+            self.exit()
             return
-        self.exit()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        suggestion = Path.home() / f"presscheck-unsaved-{stamp}.json"
+        self.push_screen(
+            UnsavedChangesDialog(len(self._unsaved), self.save_state, suggestion), self._quit_choice
+        )
+
+    async def _quit_choice(self, choice: tuple[str, Path | None] | None) -> None:
+        if choice is None:
+            return
+        action, path = choice
+        if action == DISCARD:
+            self.exit()
+        elif action == RETRY:
+            await self._persist(None)
+            if not self._unsaved:
+                self.exit()
+        elif action == SAVE_COPY and path is not None:
+            screen = self.reading_screen
+            annotations = list(screen.annotations.values()) if screen else []
+            document = build_document(self.session.articles, annotations, self.session.author)
+            try:
+                await asyncio.to_thread(path.write_bytes, dumps(document))
+            except OSError as error:
+                self.notify(f"{path}: cannot write ({error.strerror}); choose another path", severity="error")
+                return
+            self.exit(message=f"presscheck: the database could not be saved; all annotations were written to {path}")

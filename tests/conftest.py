@@ -28,3 +28,16 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db_path(workdir: Path) -> Path:
     return Path("annotations") / "annotations.json"
+
+
+@pytest.fixture
+def make_app(db_path: Path, seeds: Path):
+    """Build the app on the seed pack and a database in the test's own folder."""
+    from reader.app import PresscheckApp
+    from reader.launch import prepare_session
+
+    def make(paths: list[str] | None = None, author: str = "tester"):
+        session = prepare_session(paths if paths is not None else [str(seeds)], db_path, author)
+        return PresscheckApp(session)
+
+    return make

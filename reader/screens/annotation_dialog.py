@@ -9,12 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.classroom.pack import Tag
 from reader.ingest.sanitize import display_line
+from reader.screens.dialog import Dialog
 
 PREVIEW_CHARS = 160
 
@@ -46,7 +46,7 @@ def preview(quote: str, limit: int = PREVIEW_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class AnnotationDialog(ModalScreen[AnnotationFields | None]):
+class AnnotationDialog(Dialog[AnnotationFields | None]):
     """Enter accepts (the highlighted choice and the note as typed); Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

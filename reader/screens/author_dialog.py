@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+from reader.screens.dialog import Dialog
 
 
-class AuthorDialog(ModalScreen[str]):
+class AuthorDialog(Dialog[str]):
     """Type a name and press Enter; Esc keeps the suggested one."""
 
     BINDINGS = [Binding("escape", "keep_suggestion", "Keep suggestion")]

@@ -9,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.ingest.sanitize import display_line
 from reader.model import KINDS
 from reader.widgets.annotation_sidebar import GROUP_TITLES, SidebarFilter
+from reader.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class _Choice:
     value: SidebarFilter
 
 
-class FilterDialog(ModalScreen[SidebarFilter | None]):
+class FilterDialog(Dialog[SidebarFilter | None]):
     """Enter takes the highlighted filter; Esc leaves the filter as it is."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -7,8 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+from reader.screens.dialog import Dialog
 
 KeyGroup = tuple[str, list[Binding]]
 
@@ -22,7 +22,7 @@ EXTRA_KEYS: list[tuple[str, str]] = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every binding of the app, grouped where it applies."""
 
     BINDINGS = [

@@ -9,13 +9,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
+from reader.ingest.feeds import FeedEntry
 from reader.ingest.sanitize import display_line
+from reader.ingest.title import shorten
+from reader.model import Article
+from reader.screens.dialog import Dialog
 
 MAX_PANES = 4
+LINE_CHARS = 78
+"""Room for one entry's line in the list; a SelectionList shows one line per entry."""
+SOURCE_CHARS = 26
+TITLE_CHARS = 24
+"""Sources are cut to SOURCE_CHARS and titles to what is left of LINE_CHARS, but never
+below TITLE_CHARS, so that dates and counts stay in view."""
+FEED_PREFIX = "feed:"
+"""Library ids of feed entries not opened yet: the prefix and the entry's index."""
 
 
 @dataclass(frozen=True)
@@ -27,9 +38,33 @@ class LibraryEntry:
     source: str
     annotations: int
     is_open: bool
+    published: str = ""
+    feed_entry: bool = False
+    """A feed's entry, not opened yet: opening it fetches and ingests it."""
 
 
-class LibraryScreen(ModalScreen[list[str] | None]):
+def when(published: str) -> str:
+    """The date of an ISO 8601 date or date and time, as the library shows it."""
+    return published[:10] if len(published) > 10 and published[10] in "T " else published
+
+
+def feed_library_entries(entries: list[FeedEntry], articles: list[Article]) -> list[LibraryEntry]:
+    """Library rows for the feed entries that are not articles in the database yet."""
+    ingested = {article.source for article in articles}
+    return [
+        LibraryEntry(f"{FEED_PREFIX}{index}", entry.title, entry.feed_title, 0, False, entry.published, True)
+        for index, entry in enumerate(entries)
+        if entry.source not in ingested
+    ]
+
+
+def chosen_feed_entries(entries: list[FeedEntry], ids: list[str]) -> list[FeedEntry]:
+    """The feed entries among the library ids chosen."""
+    indexes = [int(i[len(FEED_PREFIX):]) for i in ids if i.startswith(FEED_PREFIX)]
+    return [entries[i] for i in indexes if 0 <= i < len(entries)]
+
+
+class LibraryScreen(Dialog[list[str] | None]):
     """Space marks up to four articles, Enter opens them (or the highlighted one)."""
 
     BINDINGS = [
@@ -46,9 +81,15 @@ class LibraryScreen(ModalScreen[list[str] | None]):
             yield Label(f"Library · {len(self.entries)} articles", classes="dialog-title")
             selections = []
             for entry in self.entries:
-                prompt = Text(display_line(entry.title), style="bold", end="")
+                # one line: a SelectionList shows only the first line of a prompt
                 count = f"{entry.annotations} annotation{'s' if entry.annotations != 1 else ''}"
-                prompt.append(f"\n{display_line(entry.source)} · {count}", style="dim")
+                if entry.feed_entry:
+                    count = "feed entry"
+                parts = [shorten(display_line(entry.source), SOURCE_CHARS), display_line(when(entry.published)), count]
+                details = "".join(f" · {part}" for part in parts if part)
+                title = shorten(display_line(entry.title), max(TITLE_CHARS, LINE_CHARS - len(details)))
+                prompt = Text(title, style="bold", end="")
+                prompt.append(details, style="dim")
                 selections.append(Selection(prompt, entry.article_id, entry.is_open))
             yield SelectionList[str](*selections, id="articles")
             yield Label(

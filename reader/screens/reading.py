@@ -17,17 +17,20 @@ from textual.widgets import Footer, Label, Tab, Tabs
 
 from reader.anchoring import describe
 from reader.history import Change, History
+from reader.ingest.feeds import FeedEntry
 from reader.ingest.sanitize import display_line
 from reader.launch import Session, login_name
 from reader.model import Annotation, Article, Target
 from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields, preview
 from reader.screens.author_dialog import AuthorDialog
+from reader.screens.export_dialog import ExportDialog
 from reader.screens.filter_dialog import FilterDialog
 from reader.screens.help import HelpScreen
-from reader.screens.library import LibraryEntry, LibraryScreen
+from reader.screens.library import LibraryEntry, LibraryScreen, chosen_feed_entries, feed_library_entries
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar, compile_query
+from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
 
 PLURALS = {"claim": "claims", "contradiction": "contradictions", "link": "links", "note": "notes"}
@@ -61,6 +64,8 @@ class ReadingScreen(Screen[None]):
         Binding("shift+f3", "find_previous", "Find previous", show=False, id="find_previous"),
         Binding("f", "filter", "Filter", id="filter", show=False, tooltip="Filter the sidebar"),
         Binding("o", "library", "Library", id="library", tooltip="Open other articles"),
+        Binding("ctrl+e", "export", "Export", id="export", show=False,
+                tooltip="Export the annotations next to the database"),
         Binding("right_square_bracket", "next_article", "Next article", show=False, id="next_article"),
         Binding("left_square_bracket", "previous_article", "Previous article", show=False,
                 id="previous_article"),
@@ -98,6 +103,8 @@ class ReadingScreen(Screen[None]):
                     yield Label(Text(display_line(article.title)), classes="article-title")
                     yield Label(Text(display_line(self._source_line(article))), classes="article-source")
                     yield ArticlePane(article, id=f"pane-{index}")
+            # URLs and feed entries still to fetch, notices, or the hint when nothing is open
+            yield SourceLoader(self.session, id="source-loader")
             yield AnnotationSidebar(id="sidebar")
         yield FindBar(id="find-bar")
         yield StatusBar(str(self.session.store.path), self.session.author, id="status")
@@ -402,6 +409,18 @@ class ReadingScreen(Screen[None]):
         self._apply(change, record=False)
         self._say(f"Redone: {change.label}")
 
+    def merge_external(self, annotations: list[Annotation]) -> None:
+        """Show the database as another process left it (called when nothing of ours is
+        waiting to be saved, so the database already holds every change of this screen)."""
+        incoming = {a.id: a for a in sorted(annotations, key=lambda a: (a.created, a.id))}
+        if incoming == self.annotations:
+            return
+        added = len(incoming.keys() - self.annotations.keys())
+        removed = len(self.annotations.keys() - incoming.keys())
+        self.annotations = incoming
+        self._show_annotations()
+        self._say(f"Updated from the database: {added} added, {removed} removed elsewhere")
+
     # jumping ----------------------------------------------------------------------------
 
     @on(AnnotationSidebar.AnnotationChosen)
@@ -484,6 +503,18 @@ class ReadingScreen(Screen[None]):
         ]
         self.app.push_screen(HelpScreen(groups))
 
+    def action_export(self) -> None:
+        def chosen(format: str | None) -> None:
+            if format:
+                self.run_worker(self._export(format), group="export", exit_on_error=False)
+
+        self.app.push_screen(ExportDialog(str(self.session.store.path.parent)), chosen)
+
+    async def _export(self, format: str) -> None:
+        path = await self.app.export(format)  # type: ignore[attr-defined]
+        if path is not None:
+            self._say(f"Exported to {path}")
+
     def action_library(self) -> None:
         self._load_library()
 
@@ -497,26 +528,44 @@ class ReadingScreen(Screen[None]):
                 counts[article_id] += 1
         open_ids = {a.id for a in self.session.articles}
         entries = [
-            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids)
+            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids,
+                         a.published)
             for a in articles
         ]
+        entries += feed_library_entries(self.session.feed_entries, articles)
         by_id = {a.id: a for a in articles}
         self.app.call_from_thread(self._show_library, entries, by_id)
 
     def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
         def chosen(ids: list[str] | None) -> None:
             if ids:
-                self._open_articles([by_id[i] for i in ids if i in by_id])
+                pending = chosen_feed_entries(self.session.feed_entries, ids)  # fetched by the next screen
+                self._open_articles([by_id[i] for i in ids if i in by_id], pending)
 
         self.app.push_screen(LibraryScreen(entries), chosen)
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _open_articles(self, articles: list[Article]) -> None:
+    def _open_articles(self, articles: list[Article], pending: list[FeedEntry] | None = None) -> None:
         wanted = {a.id for a in articles}
         merged = {a.id: a for a in self.session.store.annotations(wanted)}
         # saves may still be on their way to disk: what this screen shows wins
         merged.update(
             (a.id, a) for a in self.annotations.values() if any(t.article_id in wanted for t in a.targets)
         )
-        session = replace(self.session, articles=articles, annotations=list(merged.values()))
+        session = replace(
+            self.session, articles=articles, annotations=list(merged.values()), pending=list(pending or [])
+        )
         self.app.call_from_thread(self.app.switch_screen, ReadingScreen(session))
+
+    # fetched sources --------------------------------------------------------------------
+
+    @on(SourceLoader.Loaded)
+    def _sources_loaded(self, event: SourceLoader.Loaded) -> None:
+        """URLs or feed entries fetched in the background: open them (or list the feeds'
+        entries in the library) on a new reading screen."""
+        for article in event.articles:
+            self.app.persist(partial(self.session.store.put_article, article))  # type: ignore[attr-defined]
+        if event.errors:
+            self._say(event.errors[-1])
+        if event.articles or event.entries:
+            self.app.switch_screen(ReadingScreen(event.session_for(self.session)))

@@ -149,7 +149,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._row_starts: list[int] = []
         self._layout_width = -1
         self._revision = 0
-        self._line_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
 
     # state ------------------------------------------------------------------------------
 
@@ -193,7 +193,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._anchor = None
         if self._cursor is not None:
             self._cursor = self._sentences.sentence_at(self._cursor[0]) or self._cursor
-        self._invalidate()
+        self.refresh()
 
     def set_selection(self, start: int, end: int, *, scroll: bool = True) -> None:
         """Select exactly [start, end) (a find match, a mouse drag)."""
@@ -225,7 +225,7 @@ class ArticlePane(ScrollView, can_focus=True):
         """Emphasise these annotations (the one under a cursor and its other end)."""
         if annotation_ids != self._related:
             self._related = annotation_ids
-            self._invalidate()
+            self.refresh()
 
     def find(
         self, pattern: re.Pattern[str], *, forward: bool = True, origin: int | None = None
@@ -300,8 +300,24 @@ class ArticlePane(ScrollView, can_focus=True):
         self._line_cache.clear()
 
     def _invalidate(self) -> None:
+        """The text, layout or annotations changed: no cached row is valid any more."""
         self._revision += 1
         self.refresh()
+
+    def _row_key(self, row_index: int, width: int) -> tuple[object, ...]:
+        """Everything that changes how a row looks, so a cursor move redraws only the rows
+        it touches and every other row comes from the cache."""
+        row = self._rows[row_index]
+        end = max(row.end, row.start + 1)
+        selection = self.selection
+        selected = None
+        if selection and selection[0] < end and selection[1] > row.start:
+            selected = (max(selection[0], row.start), min(selection[1], row.end), self.has_focus)
+        related = None
+        if self._related:
+            ids = {h.annotation_id for h in self.highlights_at(row.start, end)}
+            related = tuple(sorted(ids & self._related)) or None
+        return (row_index, width, self._revision, selected, related)
 
     # drawing ----------------------------------------------------------------------------
 
@@ -310,16 +326,15 @@ class ArticlePane(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
         width = self.scrollable_content_region.width
+        base = self.rich_style
         if row_index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        key = (row_index, width, self._revision)
+            return Strip.blank(width, base)
+        key = self._row_key(row_index, width)
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_row(row_index)
             self._line_cache[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
-            scroll_x, row_index
-        )
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, row_index)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"article-pane--{name}")
@@ -367,7 +382,7 @@ class ArticlePane(ScrollView, can_focus=True):
     # moving -----------------------------------------------------------------------------
 
     def _cursor_moved(self) -> None:
-        self._invalidate()
+        self.refresh()
         if self._cursor is not None:
             span = self.selection or self._cursor
             self.post_message(self.SelectionChanged(self, span[0], span[1]))
@@ -442,10 +457,10 @@ class ArticlePane(ScrollView, can_focus=True):
     # focus and mouse --------------------------------------------------------------------
 
     def on_focus(self) -> None:
-        self._invalidate()
+        self.refresh()
 
     def on_blur(self) -> None:
-        self._invalidate()
+        self.refresh()
 
     def _position_at(self, offset: Offset | None, default: int) -> int:
         """The code point shown at a selection offset (x counts characters of the row)."""

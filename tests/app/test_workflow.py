@@ -341,3 +341,35 @@ async def test_resizing_between_wide_and_narrow_keeps_working(make_app):
             await pilot.pause()
             assert app.screen.narrow == (size[0] < 100)
             await pilot.press("j", "pagedown", "k")
+
+
+async def test_a_double_enter_closes_the_dialog_but_not_the_reading_screen(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        for key in ("enter", "enter"):  # both arrive before the dialog is gone
+            event = events.Key(key, "\r")
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReadingScreen)
+        assert len(saved(db_path)) == 1
+
+
+async def test_export_from_the_app_writes_next_to_the_database(make_app, db_path):
+    import json
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter", "ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")  # json, the first format
+        await settle(app, pilot)
+        [written] = list(db_path.parent.glob("presscheck-export-*.json"))
+        assert "Exported to" in status(app) and written.name in status(app)
+        document = json.loads(written.read_text())
+        assert [a["kind"] for a in document["annotations"]] == ["claim"]
+        await pilot.press("ctrl+e", "down", "down", "down", "enter")  # md
+        await settle(app, pilot)
+        [report] = list(db_path.parent.glob("presscheck-export-*.md"))
+        assert "President Donald Trump" in report.read_text()

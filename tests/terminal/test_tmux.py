@@ -60,6 +60,14 @@ def _wait_for(cmd, session, text: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
+def _wait_for_gone(cmd, session, text: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text in _screen(cmd, session):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} stayed on screen")
+        time.sleep(0.1)
+
+
 def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
     session, cmd = tmux
     db = tmp_path / "db" / "annotations.json"
@@ -125,7 +133,8 @@ def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
             cmd("send-keys", "-t", name, "t")
             _wait_for(cmd, name, "Tag this claim")
             cmd("send-keys", "-t", name, "Enter")
-            _wait_for(cmd, name, f"Claims · {round_ + 1}")
+            _wait_for_gone(cmd, name, "Tag this claim")
+            _wait_for(cmd, name, "✓ saved")
     for name in (first, second):
         _wait_for(cmd, name, "✓ saved")
         cmd("send-keys", "-t", name, "q")
@@ -136,6 +145,11 @@ def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
     annotations = json.loads(export.stdout)["annotations"]
     assert len(annotations) == 6
     assert len({a["targets"][0]["article_id"] for a in annotations}) == 2
+
+    # a relaunch shows all six
+    cmd("kill-session", "-t", first)
+    _launch(first, cmd, tmp_path, db)
+    _wait_for(cmd, first, "Claims · 6")
 
 
 def test_contradiction_link_and_note_with_keys_only(tmux, tmp_path):

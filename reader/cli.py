@@ -26,6 +26,9 @@ commands:
   presscheck import FILE ...   merge exports (json or W3C JSON-LD) into the database
   presscheck db check          validate the database; list problems and orphans
   presscheck db recover        restore the newest backup that reads, keeping the bad file
+  presscheck compare KEY STUDENT ...
+                               score exports against an answer key (table, or md/json/csv)
+  presscheck pack create|check build an exercise pack, or list a pack's problems
 
 Run `presscheck COMMAND --help` for a command's options.
 """
@@ -174,10 +177,166 @@ def run_db(argv: Sequence[str]) -> int:
     return 0
 
 
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
+    return value
+
+
+def compare_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presscheck compare",
+        description="Score students' exports (presscheck json or W3C JSON-LD from any tool) "
+        "against an answer key. A student annotation matches a key item when the kinds agree "
+        "and the spans' character overlap (intersection over union) is at least the "
+        "threshold; contradictions and links must match at both ends, in either order; a key "
+        "item matches at most one student item. Reports precision, recall and F1 per kind "
+        "and student, what each missed, how many found each key item, and the class's "
+        "agreement (Krippendorff's alpha). Files that can't be scored are listed as skipped.",
+    )
+    parser.add_argument("key", metavar="KEY", help="the answer key export")
+    parser.add_argument("students", nargs="+", metavar="STUDENT", help="student exports")
+    parser.add_argument(
+        "--format", choices=["md", "json", "csv"], help="write a report in this format "
+        "(default: a table on the terminal, or md with -o)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--threshold", type=_threshold, default=0.5, metavar="X",
+        help="character IoU needed for a match, in (0, 1] (default 0.5)",
+    )
+    parser.add_argument(
+        "--pack", metavar="DIR", help="the exercise pack the exports annotate (default ./seeds, "
+        "else the bundled seed exercise)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def run_compare(argv: Sequence[str]) -> int:
+    args = compare_parser().parse_args(argv)
+    from reader.classroom.compare import RENDERERS, compare
+    from reader.classroom.pack import default_pack_folder
+    from reader.ingest.sanitize import display_line
+
+    pack = Path(args.pack) if args.pack else default_pack_folder()
+    report = compare(args.key, args.students, pack, args.threshold)
+    if not report.students:
+        first, reason = report.skipped[0]
+        raise UserError(f"no student file could be scored; {first}: {reason}")
+    for file, reason in report.skipped:
+        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    if args.format is None and not args.output:
+        _print_compare_table(report)
+        return 0
+    blob = RENDERERS[args.format or "md"](report)
+    if args.output:
+        target = Path(args.output)
+        try:
+            target.write_bytes(blob)
+        except OSError as error:
+            raise UserError(f"{target}: cannot write the report ({error.strerror})") from None
+        print(f"wrote the report on {len(report.students)} student(s) to {target}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(blob)
+        sys.stdout.flush()
+    return 0
+
+
+def _print_compare_table(report: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from reader.model import KINDS
+
+    console = Console(highlight=False)
+    table = Table(title=Text(f"{report.key}: {len(report.key_items)} key items, IoU ≥ {report.threshold}"))
+    table.add_column("student", min_width=18)
+    for kind in KINDS:
+        table.add_column(f"{kind[:7]}\nF1", justify="right")
+    for name in ("P", "R", "F1"):
+        table.add_column(name, justify="right")
+    for s in report.students:
+        p, r, f = s.overall
+        table.add_row(
+            Text(f"{s.author}\n{s.file}"),
+            *(f"{s.kinds[kind].f1:.2f}" for kind in KINDS),
+            f"{p:.2f}", f"{r:.2f}", f"{f:.2f}",
+        )
+    console.print(table)
+    items = Table(title="key items: how many students found each")
+    items.add_column("#", justify="right")
+    items.add_column("kind")
+    items.add_column("found by", justify="right")
+    items.add_column("quotes")
+    total = len(report.students)
+    for n, (item, count) in enumerate(zip(report.key_items, report.found_by()), start=1):
+        quotes = " <-> ".join(" ".join(q.split())[:70] for q in item.quotes)
+        items.add_row(str(n), item.kind, f"{count}/{total}", Text(quotes))
+    console.print(items)
+    alpha = report.agreement.get("alpha")
+    console.print(
+        Text("agreement (Krippendorff's alpha, nominal): "
+             + (f"{alpha:.3f}" if alpha is not None else f"undefined, {report.agreement.get('note')}"))
+    )
+
+
+def pack_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presscheck pack", description="Create an exercise pack, or check one for problems."
+    )
+    sub = parser.add_subparsers(dest="action", required=True, metavar="create|check")
+    create = sub.add_parser(
+        "create", help="build a pack (a folder, or DIR.zip) from article files",
+        description="Copy article files into a new pack folder (or a .zip when DIR ends in .zip) "
+        "and write its pack.toml with the default tag set.",
+    )
+    create.add_argument("dir", metavar="DIR", help="the new pack folder, or a .zip file")
+    create.add_argument("files", nargs="+", metavar="FILE", help="article files")
+    create.add_argument("--title", required=True, help="the exercise's title")
+    create.add_argument("--instructions", default="", help="what students should do")
+    create.add_argument("--key", metavar="FILE", help="an answer key export to include")
+    create.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    check = sub.add_parser(
+        "check", help="list a pack's problems; exit 1 if any",
+        description="Report missing files, key quotes not found in the articles, and tags or "
+        "relations the pack does not define; each problem once. Exit 1 if there are problems.",
+    )
+    check.add_argument("pack", metavar="PACK", help="a pack folder or .zip")
+    check.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def run_pack(argv: Sequence[str]) -> int:
+    args = pack_parser().parse_args(argv)
+    from reader.classroom.packs import check_pack, create_pack
+    from reader.ingest.sanitize import display_line
+
+    if args.action == "create":
+        made = create_pack(args.dir, args.title, args.files, args.instructions, args.key)
+        print(f"created pack {made} with {len(args.files)} article(s)")
+        return 0
+    problems = check_pack(args.pack)
+    for line in problems:
+        print(display_line(line))
+    if problems:
+        print(f"{args.pack}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{args.pack}: ok")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "export": run_export,
     "import": run_import,
     "db": run_db,
+    "compare": run_compare,
+    "pack": run_pack,
 }
 
 

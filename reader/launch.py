@@ -77,7 +77,7 @@ def _collect(paths: list[str]) -> _Collected:
             found.urls.append(raw)
             continue
         path = Path(raw)
-        if path.is_dir() and is_pack(path):
+        if is_pack(path):  # a pack folder, or a pack .zip
             pack = load_pack(path)
             found.pack = found.pack or pack
             found.articles.extend(load_article(file) for file in pack.articles)

@@ -1,4 +1,4 @@
-"""Exercise packs: a folder with articles and a `pack.toml`. No UI."""
+"""Exercise packs: a folder (or a .zip of one) with articles and a `pack.toml`. No UI."""
 
 from __future__ import annotations
 
@@ -33,9 +33,18 @@ class Pack:
     tags: tuple[Tag, ...]
     articles: tuple[Path, ...]
     relations: tuple[str, ...] = DEFAULT_RELATIONS
+    key: Path | None = None
+    """The answer key file (a presscheck export) when `pack.toml` names one; it may be
+    absent from a pack handed out to students."""
 
 
 def is_pack(folder: Path) -> bool:
+    """True for a folder with a `pack.toml`, or a .zip holding one."""
+    folder = Path(folder)
+    if folder.is_file() and folder.suffix.lower() == ".zip":
+        from reader.classroom.packs import zip_has_manifest
+
+        return zip_has_manifest(folder)
     return (folder / PACK_FILE).is_file()
 
 
@@ -56,8 +65,12 @@ def default_tags() -> tuple[Tag, ...]:
 
 
 def load_pack(folder: str | Path) -> Pack:
-    """Read a pack folder, or raise a UserError naming what is wrong."""
+    """Read a pack folder (or a .zip of one), or raise a UserError naming what is wrong."""
     folder = Path(folder)
+    if folder.is_file() and folder.suffix.lower() == ".zip":
+        from reader.classroom.packs import extract_zip
+
+        folder = extract_zip(folder)
     manifest = folder / PACK_FILE
     try:
         data = tomllib.loads(manifest.read_text("utf-8"))
@@ -88,6 +101,9 @@ def load_pack(folder: str | Path) -> Pack:
     relations = data.get("relations", list(DEFAULT_RELATIONS))
     if not isinstance(relations, list) or not relations or not all(isinstance(r, str) for r in relations):
         raise UserError(f"{manifest}: 'relations' must be a non-empty list of names")
+    key = data.get("key")
+    if key is not None and (not isinstance(key, str) or not key.strip()):
+        raise UserError(f"{manifest}: 'key' must be the file name of the answer key")
     return Pack(
         folder=folder,
         title=str(data.get("title", folder.name)),
@@ -95,4 +111,5 @@ def load_pack(folder: str | Path) -> Pack:
         tags=tags or (default_tags() if folder != bundled_seed_folder() else ()),
         articles=paths,
         relations=tuple(relations),
+        key=folder / key if key else None,
     )

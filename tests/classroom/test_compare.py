@@ -1,0 +1,244 @@
+"""compare: matching rules and scores, checked on the seed key and hand-made students."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import jsonschema
+import pytest
+from classroom_helpers import KEY, SEEDS, respan, write_native, write_w3c_quote_only
+
+from reader.classroom.compare import (
+    DEFAULT_THRESHOLD,
+    agreement,
+    compare,
+    render_csv,
+    render_json,
+    render_md,
+    span_iou,
+)
+from reader.errors import UserError
+from reader.model import KINDS
+
+REPORT_SCHEMA = json.loads((Path(__file__).parent / "report.schema.json").read_text("utf-8"))
+
+
+def kinds_of(report, n=0):
+    return report.to_json()["students"][n]["kinds"]
+
+
+def assert_perfect(student: dict) -> None:
+    for kind in KINDS:
+        score = student["kinds"][kind]
+        assert (score["precision"], score["recall"], score["f1"]) == (1.0, 1.0, 1.0), kind
+        assert score["missed"] == [] and score["extra"] == []
+    assert student["overall"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+def test_seed_key_has_contradictions_links_and_claims_with_notes(key):
+    counts = {kind: sum(a.kind == kind for a in key) for kind in KINDS}
+    assert counts["contradiction"] == 3 and counts["link"] >= 3 and counts["claim"] >= 5
+    assert all(a.note.strip() and "\n" not in a.note for a in key)
+    assert all(len({t.article_id for t in a.targets}) == 2 for a in key if a.kind == "contradiction")
+
+
+def test_seed_key_is_what_the_generator_writes():
+    from keygen import build
+
+    expected = build()
+    actual = json.loads(KEY.read_text("utf-8"))
+    assert actual["annotations"] == json.loads(json.dumps(expected["annotations"]))
+    assert [a["id"] for a in actual["articles"]] == [a["id"] for a in expected["articles"]]
+
+
+def test_key_against_itself_scores_one_everywhere():
+    report = compare(KEY, [KEY, KEY], SEEDS)
+    data = report.to_json()
+    jsonschema.validate(data, REPORT_SCHEMA)
+    assert data["threshold"] == DEFAULT_THRESHOLD == 0.5
+    for student in data["students"]:
+        assert_perfect(student)
+        assert student["author"] == "presscheck answer key"
+    assert all(item["found_by"] == 2 for item in data["items"])
+    assert len(data["items"]) == 14 and data["skipped"] == []
+
+
+def test_swapping_both_ends_of_every_contradiction_and_link_still_scores_one(tmp_path, key):
+    swapped = [replace(a, targets=a.targets[::-1]) if len(a.targets) == 2 else a for a in key]
+    assert sum(a.targets != b.targets for a, b in zip(swapped, key)) == 6
+    student = write_native(tmp_path / "swapped.json", swapped, "Swapper")
+    assert_perfect(compare(KEY, [student], SEEDS).to_json()["students"][0])
+
+
+def test_two_of_three_contradictions_gives_recall_two_thirds(tmp_path, key):
+    contradictions = [a for a in key if a.kind == "contradiction"]
+    student = write_native(tmp_path / "two.json", contradictions[:2], "Two")
+    score = kinds_of(compare(KEY, [student], SEEDS))["contradiction"]
+    assert score["recall"] == pytest.approx(2 / 3)
+    assert score["precision"] == 1.0 and score["f1"] == pytest.approx(0.8)
+    assert score["matched"] == 2 and score["extra"] == []
+    [missed] = score["missed"]
+    assert missed["quotes"] == [t.quote.exact for t in contradictions[2].targets]
+    assert missed["note"] == contradictions[2].note
+
+
+def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, len(text) if right == -1 else right
+
+
+def test_whole_paragraph_does_not_match_a_sentence_but_the_sentence_give_or_take_does(tmp_path, key, articles):
+    item = next(a for a in key if a.kind == "claim" and a.targets[0].quote.exact.startswith("However, recent intel"))
+    target = item.targets[0]
+    text = articles[target.article_id].text
+    para = paragraph_around(text, target.start, target.end)
+    assert para[1] - para[0] > 3 * (target.end - target.start)  # really a paragraph
+    wide = respan(item, [para], articles)
+    near = respan(item, [(target.start + 4, target.end - 3)], articles)
+    over = respan(item, [(target.start - 5, min(len(text), target.end + 6))], articles)
+    files = [
+        write_native(tmp_path / "paragraph.json", [wide], "Wide"),
+        write_native(tmp_path / "near.json", [near], "Near"),
+        write_native(tmp_path / "over.json", [over], "Over"),
+    ]
+    report = compare(KEY, files, SEEDS)
+    wide_s, near_s, over_s = (s.kinds["claim"] for s in report.students)
+    assert wide_s.matched == 0 and len(wide_s.extra) == 1
+    assert near_s.matched == 1 and over_s.matched == 1
+    assert near_s.precision == 1.0 and near_s.recall == pytest.approx(1 / sum(a.kind == "claim" for a in key))
+    # the threshold is configurable: a low one accepts the paragraph
+    assert compare(KEY, files[:1], SEEDS, threshold=0.1).students[0].kinds["claim"].matched == 1
+
+
+def test_one_key_item_matches_one_student_item(tmp_path, key, articles):
+    claim = next(a for a in key if a.kind == "claim")
+    t = claim.targets[0]
+    twice = [respan(claim, [(t.start, t.end)], articles), respan(claim, [(t.start + 1, t.end)], articles)]
+    score = kinds_of(compare(KEY, [write_native(tmp_path / "twice.json", twice, "Twice")], SEEDS))["claim"]
+    assert score["matched"] == 1 and len(score["extra"]) == 1
+    assert score["precision"] == 0.5
+
+
+def test_a_kind_only_the_student_has_counts_as_extra_and_absent_kinds_score_one(tmp_path, key, articles):
+    claim = next(a for a in key if a.kind == "claim")
+    note = respan(claim, [(claim.targets[0].start, claim.targets[0].end)], articles, kind="note", tags=())
+    report = compare(KEY, [write_native(tmp_path / "n.json", [note], "N"), KEY], SEEDS)
+    student, keyself = report.to_json()["students"]
+    assert student["kinds"]["note"] == {
+        "precision": 0.0, "recall": 0.0, "f1": 0.0, "matched": 0, "missed": [],
+        "extra": [{"kind": "note", "quotes": [claim.targets[0].quote.exact], "note": claim.note}],
+    }
+    assert keyself["kinds"]["note"]["f1"] == 1.0  # neither key nor student has notes
+    assert student["kinds"]["claim"]["recall"] == 0.0 and student["overall"]["precision"] == 0.0
+
+
+def test_w3c_quote_only_students_are_placed_on_the_pack_and_match(tmp_path, key):
+    student = write_w3c_quote_only(tmp_path / "hypothesis.jsonld", key, "Hypo")
+    data = compare(KEY, [student], SEEDS).to_json()
+    assert_perfect(data["students"][0])
+    assert data["students"][0]["author"] == "Hypo"
+
+
+def test_bad_student_files_are_skipped_with_a_reason_and_the_rest_scored(tmp_path, key):
+    from reader.anchoring import describe
+    from reader.export import json_format
+    from reader.model import Annotation, Article, article_id_for
+
+    (tmp_path / "notjson.json").write_text("{this is not json")
+    (tmp_path / "empty.json").write_bytes(b"")
+    other_text = "A different exercise about a different summit entirely."
+    other = Article(id=article_id_for(other_text), title="Other", text=other_text, source="other.txt")
+    claim = Annotation("claim", (describe(other.id, other_text, 2, 20),), "Elsewhere")
+    (tmp_path / "other.json").write_bytes(
+        json_format.dumps(json_format.build_document([other], [claim], "Elsewhere"))
+    )
+    write_native(tmp_path / "nothing.json", [], "Nobody")
+    good = write_native(tmp_path / "good.json", key, "Good")
+    names = ["notjson.json", "empty.json", "good.json", "other.json", "nothing.json", "missing.json"]
+    report = compare(KEY, [tmp_path / n for n in names], SEEDS)
+    data = report.to_json()
+    jsonschema.validate(data, REPORT_SCHEMA)
+    assert [s["file"] for s in data["students"]] == [str(good)]
+    skipped = {Path(s["file"]).name: s["reason"] for s in data["skipped"]}
+    assert list(skipped) == ["notjson.json", "empty.json", "other.json", "nothing.json", "missing.json"]
+    assert "not valid JSON" in skipped["notjson.json"]
+    assert "empty" in skipped["empty.json"]
+    assert "another exercise" in skipped["other.json"]
+    assert "no annotations" in skipped["nothing.json"]
+    assert "no such file" in skipped["missing.json"]
+
+
+def test_a_bad_key_or_threshold_is_a_user_error(tmp_path):
+    (tmp_path / "bad.json").write_text("[1, 2")
+    with pytest.raises(UserError, match="bad.json"):
+        compare(tmp_path / "bad.json", [KEY], SEEDS)
+    with pytest.raises(UserError, match="threshold"):
+        compare(KEY, [KEY], SEEDS, threshold=0)
+
+
+def test_span_iou():
+    assert span_iou(("a", 0, 10), ("a", 0, 10)) == 1.0
+    assert span_iou(("a", 0, 10), ("a", 5, 15)) == pytest.approx(5 / 15)
+    assert span_iou(("a", 0, 10), ("b", 0, 10)) == 0.0
+    assert span_iou(("a", 0, 10), ("a", 10, 20)) == 0.0
+
+
+def test_agreement_is_krippendorffs_alpha_with_reasons_when_undefined():
+    # hand-computed nominal alpha: o11=4, o00=2, o01=o10=1, n=8 -> 1 - (2/8) / (2*5*3/(8*7)) = 16/30
+    result = agreement([[True, True, False, True], [True, False, False, True]])
+    assert result["alpha"] == pytest.approx(16 / 30)
+    assert result["method"] == "krippendorff_alpha" and result["students"] == 2 and result["items"] == 4
+    assert agreement([[True, False]])["alpha"] is None
+    same = agreement([[True, True], [True, True]])
+    assert same["alpha"] is None and "same" in same["note"]
+
+
+def test_md_and_csv_reports(tmp_path, key):
+    two = write_native(tmp_path / "two.json", [a for a in key if a.kind != "link"], "Ann")
+    report = compare(KEY, [KEY, two], SEEDS)
+    md = render_md(report).decode()
+    assert "| Ann |" in md and "missed link" in md and "Krippendorff" in md
+    rows = render_csv(report).decode().splitlines()
+    assert rows[0] == "file,author,kind,precision,recall,f1,matched,missed,extra"
+    assert len(rows) == 1 + 2 * 5
+    assert f"{two},Ann,link,0.0000,0.0000,0.0000,0,3,0" in rows
+    assert json.loads(render_json(report))["students"][1]["author"] == "Ann"
+
+
+def test_an_export_of_another_version_of_a_pack_article_is_placed_by_quote(tmp_path, key, articles):
+    from reader.anchoring import describe
+    from reader.export import json_format
+    from reader.model import Article, article_id_for
+
+    first = next(a for a in articles.values() if a.source.endswith("000_1aa975c49d58f58c.txt"))
+    text = "Updated: a correction was added.\n" + first.text
+    shift = len(text) - len(first.text)
+    version = Article(id=article_id_for(text), title=first.title, text=text, source="000_1aa975c49d58f58c.txt")
+    claims = [a for a in key if a.kind == "claim" and a.targets[0].article_id == first.id]
+    moved = [
+        replace(c, targets=(describe(version.id, text, c.targets[0].start + shift, c.targets[0].end + shift),))
+        for c in claims
+    ]
+    path = tmp_path / "v2.json"
+    path.write_bytes(json_format.dumps(json_format.build_document([version], moved, "V2")))
+    [student] = compare(KEY, [path], SEEDS).students
+    assert student.kinds["claim"].matched == len(claims) == 5
+    assert student.kinds["claim"].extra == []
+
+
+def test_heat_counts_students_per_passage_once_each(tmp_path, key, articles):
+    from reader.classroom.compare import heat
+
+    claim = next(a for a in key if a.kind == "claim")
+    t = claim.targets[0]
+    s, e = t.start, t.end
+    first = [respan(claim, [(s, e)], articles), respan(claim, [(s + 2, e - 2)], articles)]  # overlapping: once
+    second = [respan(claim, [(s + 10, e + 10)], articles)]
+    files = [write_native(tmp_path / "a.json", first, "A"), write_native(tmp_path / "b.json", second, "B")]
+    report = compare(KEY, files, SEEDS)
+    runs = heat(report.submissions)
+    assert runs == {t.article_id: [(s, s + 10, 1), (s + 10, e, 2), (e, e + 10, 1)]}
+    assert heat(compare(KEY, [KEY], SEEDS).submissions)[t.article_id][0][2] == 1

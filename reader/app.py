@@ -111,7 +111,7 @@ class PresscheckApp(App[None]):
         first_failure = self.save_state in ("saved", "saving")
         self.save_state = reason
         if first_failure:
-            self.notify(f"{reason} (retrying every {RETRY_SECONDS:g} s)", severity="error", timeout=10)
+            self.notify(f"{reason} (retrying every {RETRY_SECONDS:g} s)", severity="error", timeout=10, markup=False)
         if self._retry_timer is None:
             self._retry_timer = self.set_interval(RETRY_SECONDS, self._retry, name="retry-save")
 
@@ -137,9 +137,9 @@ class PresscheckApp(App[None]):
             try:
                 count = await asyncio.to_thread(write_export, self.session.store, format, path)
             except UserError as error:
-                self.notify(str(error), severity="error", timeout=10)
+                self.notify(str(error), severity="error", timeout=10, markup=False)
                 return None
-        self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10)
+        self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10, markup=False)
         return path
 
     # changes by another process ---------------------------------------------------------
@@ -198,6 +198,8 @@ class PresscheckApp(App[None]):
             try:
                 await asyncio.to_thread(path.write_bytes, dumps(document))
             except OSError as error:
-                self.notify(f"{path}: cannot write ({error.strerror}); choose another path", severity="error")
+                self.notify(
+                    f"{path}: cannot write ({error.strerror}); choose another path", severity="error", markup=False
+                )
                 return
             self.exit(message=f"presscheck: the database could not be saved; all annotations were written to {path}")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,16 @@ from typing import Any
 from reader.errors import UserError
 
 FORMATS = ("json", "w3c", "csv", "md")
+
+_INVISIBLE_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+"""C1 controls (U+0080-U+009F, among them CSI) and bidi controls as UTF-8 bytes: orjson
+writes them raw, and a terminal showing `presscheck export` would obey them."""
+
+
+def escape_invisible(blob: bytes) -> bytes:
+    """JSON text with C1 and bidi controls written as \\u escapes: the same JSON value, safe
+    to print. These bytes can only stand inside JSON strings, where the escape is valid."""
+    return _INVISIBLE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), blob)
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
 """The file suffix each format is written with by default."""
 
@@ -44,11 +55,11 @@ def render_export(
     if format == "json":
         from reader.export import json_format
 
-        blob = json_format.dumps(json_format.build_document(articles, annotations, author))
+        blob = escape_invisible(json_format.dumps(json_format.build_document(articles, annotations, author)))
     elif format == "w3c":
         from reader.export import w3c
 
-        blob = w3c.dumps(w3c.build_collection(annotations, author))
+        blob = escape_invisible(w3c.dumps(w3c.build_collection(annotations, author)))
     elif format == "csv":
         from reader.export import csv_format
 

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 
 from reader.anchoring import has_position
+from reader.ingest.sanitize import display_text
 from reader.model import Annotation, Article
 
 COLUMNS = (
@@ -41,7 +42,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 
 def neutralise(cell: str) -> str:
-    """`cell` as text a spreadsheet will not evaluate as a formula."""
+    """`cell` as text a spreadsheet will not evaluate as a formula, and a terminal will not
+    obey: control characters and bidi overrides become the app's visible placeholders."""
+    cell = display_text(cell)
     if cell.lstrip(" ").startswith(FORMULA_STARTS) or cell.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell

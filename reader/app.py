@@ -142,11 +142,30 @@ class PresscheckApp(App[None]):
         self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10, markup=False)
         return path
 
+    async def hand_in(self) -> Path | None:
+        """Write the student's NAME-PACK.json into the current folder, after pending saves."""
+        from reader.classroom.handin import hand_in
+
+        pack = self.session.pack
+        if pack is None:
+            return None
+        async with self._save_lock:
+            try:
+                path, count = await asyncio.to_thread(
+                    hand_in, self.session.store, self.session.author, pack, Path.cwd()
+                )
+            except UserError as error:
+                self.notify(str(error), severity="error", timeout=10, markup=False)
+                return None
+        self.notify(f"{count} annotation(s) in {path}: hand in this file", title="Hand in", timeout=12,
+                    markup=False)
+        return path
+
     # changes by another process ---------------------------------------------------------
 
     async def _check_external_change(self) -> None:
         """Pick up a database changed by another presscheck (or `presscheck import`)."""
-        if self._pending or self._unsaved or self._save_lock.locked():
+        if self._pending or self._unsaved or self._save_lock.locked() or self.session.read_only:
             return
         store = self.session.store
         signature = await asyncio.to_thread(file_signature, store.path)

@@ -26,6 +26,8 @@ commands:
   presscheck import FILE ...   merge exports (json or W3C JSON-LD) into the database
   presscheck db check          validate the database; list problems and orphans
   presscheck db recover        restore the newest backup that reads, keeping the bad file
+  presscheck class KEY STUDENT ...
+                               the articles with the class's heat overlay and the key
   presscheck compare KEY STUDENT ...
                                score exports against an answer key (table, or md/json/csv)
   presscheck pack create|check build an exercise pack, or list a pack's problems
@@ -82,6 +84,12 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--article", metavar="ID", action="append", help="only this article (repeatable)"
     )
+    parser.add_argument(
+        "--hand-in", action="store_true",
+        help="write NAME-PACK.json in the current folder: your annotations on the exercise "
+        "(./seeds, else the bundled one, or --pack), ready to hand in",
+    )
+    parser.add_argument("--pack", metavar="DIR", help="the exercise pack, with --hand-in")
     _common(parser)
     return parser
 
@@ -124,6 +132,15 @@ def run_export(argv: Sequence[str]) -> int:
 
     store = Store.open(db_path(args), create=False)
     author = author_override(args) or None
+    if args.hand_in:
+        from reader.classroom.handin import hand_in
+        from reader.classroom.pack import default_pack_folder, load_pack
+
+        pack = load_pack(Path(args.pack) if args.pack else default_pack_folder())
+        name = author or str(store.get_meta("author", "") or "")
+        path, count = hand_in(store, name, pack, Path.cwd())
+        print(f"wrote {count} annotation(s) to {path}; hand in this file", file=sys.stderr)
+        return 0
     if args.output:
         target = Path(args.output)
         count = write_export(store, args.format, target, args.article, author)
@@ -185,6 +202,42 @@ def _threshold(text: str) -> float:
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
     return value
+
+
+def class_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presscheck class",
+        description="Open the exercise's articles with the class's heat overlay (how many "
+        "students marked each passage) and the answer key's items in the sidebar, read only.",
+    )
+    parser.add_argument("key", metavar="KEY", help="the answer key export")
+    parser.add_argument("students", nargs="+", metavar="STUDENT", help="student exports")
+    parser.add_argument("--threshold", type=_threshold, default=0.5, metavar="X",
+                        help="character IoU for counting a key item as found (default 0.5)")
+    parser.add_argument("--pack", metavar="DIR", help="the exercise pack (default ./seeds)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def run_class(argv: Sequence[str]) -> int:
+    args = class_parser().parse_args(argv)
+    import tempfile
+
+    from reader.classroom.class_view import build_class_view
+    from reader.classroom.pack import default_pack_folder, load_pack
+    from reader.launch import class_session
+    from reader.store import Store
+
+    pack_folder = Path(args.pack) if args.pack else default_pack_folder()
+    view = build_class_view(args.key, args.students, pack_folder, args.threshold)
+    pack = load_pack(pack_folder)
+    with tempfile.TemporaryDirectory(prefix="presscheck-class-") as scratch:
+        # nothing is saved in the class view; the store is a scratch one
+        session = class_session(view, pack, Store.open(Path(scratch) / "class.json"))
+        from reader.app import PresscheckApp
+
+        PresscheckApp(session).run()
+    return 0
 
 
 def compare_parser() -> argparse.ArgumentParser:
@@ -336,6 +389,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "import": run_import,
     "db": run_db,
     "compare": run_compare,
+    "class": run_class,
     "pack": run_pack,
 }
 

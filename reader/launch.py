@@ -11,6 +11,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.classroom.class_view import ClassView
 from reader.classroom.pack import (
     DEFAULT_RELATIONS,
     Pack,
@@ -47,6 +48,13 @@ class Session:
     """URLs and feed entries to fetch and open once the app runs."""
     feed_entries: list[FeedEntry] = field(default_factory=list)
     """Entries of the opened feeds; the library lists them, and opening one ingests it."""
+    read_only: bool = False
+    """The class view: nothing is annotated or saved."""
+    heat: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """Article id → (start, end, students who marked it): the class view's overlay."""
+    heat_students: int = 0
+    banner: str = ""
+    """A line for the status bar when the screen opens."""
 
 
 def login_name() -> str:
@@ -133,3 +141,19 @@ def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
             seen.add((entry.feed_source, entry.key))
             kept.append(entry)
     return kept
+
+
+def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
+    """The read-only session of the class view: the key's items over the class's heat."""
+    return Session(
+        store=store,
+        articles=view.articles,
+        author="teacher",
+        tags=pack.tags,
+        annotations=view.key_annotations,
+        pack=pack,
+        read_only=True,
+        heat=view.heat,
+        heat_students=view.students,
+        banner=view.summary,
+    )

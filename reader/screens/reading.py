@@ -26,12 +26,19 @@ from reader.screens.author_dialog import AuthorDialog
 from reader.screens.export_dialog import ExportDialog
 from reader.screens.filter_dialog import FilterDialog
 from reader.screens.help import HelpScreen
+from reader.screens.instructions import InstructionsScreen
 from reader.screens.library import LibraryEntry, LibraryScreen, chosen_feed_entries, feed_library_entries
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar, compile_query
 from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
+
+WRITING_ACTIONS = frozenset(
+    {"tag_claim", "mark_contradiction", "mark_link", "add_note", "edit", "delete", "undo", "redo",
+     "library", "export", "hand_in"}
+)
+"""Actions that change or leave the open annotations: off in the read-only class view."""
 
 PLURALS = {"claim": "claims", "contradiction": "contradictions", "link": "links", "note": "notes"}
 NARROW_WIDTH = 100
@@ -66,11 +73,15 @@ class ReadingScreen(Screen[None]):
         Binding("o", "library", "Library", id="library", tooltip="Open other articles"),
         Binding("ctrl+e", "export", "Export", id="export", show=False,
                 tooltip="Export the annotations next to the database"),
+        Binding("h", "hand_in", "Hand in", id="hand_in", show=False,
+                tooltip="Write NAME-PACK.json, your work on this exercise, to hand in"),
         Binding("right_square_bracket", "next_article", "Next article", show=False, id="next_article"),
         Binding("left_square_bracket", "previous_article", "Previous article", show=False,
                 id="previous_article"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
         Binding("escape", "cancel_mark", "Cancel mark", show=False, id="cancel_mark"),
+        Binding("i", "instructions", "Instructions", id="instructions", show=False,
+                tooltip="The exercise's instructions"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
@@ -107,7 +118,8 @@ class ReadingScreen(Screen[None]):
             yield SourceLoader(self.session, id="source-loader")
             yield AnnotationSidebar(id="sidebar")
         yield FindBar(id="find-bar")
-        yield StatusBar(str(self.session.store.path), self.session.author, id="status")
+        where = "nothing is saved" if self.session.read_only else str(self.session.store.path)
+        yield StatusBar(where, self.session.author, id="status")
         yield Footer()
 
     @staticmethod
@@ -124,8 +136,43 @@ class ReadingScreen(Screen[None]):
             panes[0].focus()
             self._mark_current_column()
         self.narrow = self.app.size.width < NARROW_WIDTH
-        if not self.session.author:
+        if self.session.heat:
+            for pane in panes:
+                pane.set_heat(self.session.heat.get(pane.article.id, []), self.session.heat_students)
+        if self.session.banner:
+            self._say(self.session.banner)
+        self._first_open_instructions()
+        if not self.session.author and not self.session.read_only:
             self.app.push_screen(AuthorDialog(login_name()), self._author_chosen)
+
+    def _first_open_instructions(self) -> None:
+        """On a pack's first open in this database, say where the instructions are: a notice,
+        not a dialog, so nothing stands between the reader and the text."""
+        pack = self.session.pack
+        if pack is None or not pack.instructions or self.session.read_only:
+            return
+        key = f"instructions_seen:{pack.title}"
+        if self.session.store.get_meta(key):
+            return
+        first = pack.instructions.strip().split("\n\n")[0]
+        self._say("Press i for the exercise's instructions")
+        if not self.narrow:  # in a small terminal the notice would hide the text
+            self.notify(f"{display_line(first)}\nPress i for the instructions.", title=display_line(pack.title),
+                        timeout=12, markup=False)
+        self.app.persist(partial(self.session.store.set_meta, key, True))  # type: ignore[attr-defined]
+
+    def action_instructions(self) -> None:
+        pack = self.session.pack
+        if pack is None:
+            self.notify("No exercise is open; instructions come with a pack.", severity="warning")
+            return
+        self.app.push_screen(InstructionsScreen(pack.title, pack.instructions))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The class view shows annotations; it does not make or change them."""
+        if self.session.read_only and action in WRITING_ACTIONS:
+            return None  # shown disabled in the footer, and the key does nothing
+        return True
 
     def _author_chosen(self, name: str | None) -> None:
         name = name or login_name()
@@ -514,6 +561,17 @@ class ReadingScreen(Screen[None]):
         path = await self.app.export(format)  # type: ignore[attr-defined]
         if path is not None:
             self._say(f"Exported to {path}")
+
+    def action_hand_in(self) -> None:
+        if self.session.pack is None:
+            self.notify("Hand-in is for exercise packs; use Ctrl+E to export.", severity="warning")
+            return
+        self.run_worker(self._hand_in(), group="export", exit_on_error=False)
+
+    async def _hand_in(self) -> None:
+        path = await self.app.hand_in()  # type: ignore[attr-defined]
+        if path is not None:
+            self._say(f"Handed in: {path}")
 
     def action_library(self) -> None:
         self._load_library()

@@ -91,6 +91,10 @@ class ArticlePane(ScrollView, can_focus=True):
         "article-pane--link",
         "article-pane--note",
         "article-pane--related",
+        "article-pane--heat-1",
+        "article-pane--heat-2",
+        "article-pane--heat-3",
+        "article-pane--heat-4",
         "article-pane--match",
         "article-pane--furniture",
         "article-pane--fold",
@@ -103,6 +107,7 @@ class ArticlePane(ScrollView, can_focus=True):
     | `article-pane--cursor-blurred` | the selection while another widget has focus |
     | `article-pane--claim` … `--note` | highlights, one per kind |
     | `article-pane--related` | the annotation under the cursor, and its other end |
+    | `article-pane--heat-1` … `--heat-4` | the class view: how many students marked a passage |
     | `article-pane--furniture` | page furniture when shown |
     | `article-pane--fold` | the marker row of folded furniture |
     | `article-pane--gutter` | the mark column |
@@ -145,6 +150,8 @@ class ArticlePane(ScrollView, can_focus=True):
         self._anchor: Span | None = None
         self._highlights: list[Highlight] = []
         self._related: frozenset[str] = frozenset()
+        self._heat: list[tuple[int, int, int]] = []
+        self._heat_top = 0
         self._rows: list[Row] = []
         self._row_starts: list[int] = []
         self._layout_width = -1
@@ -220,6 +227,15 @@ class ArticlePane(ScrollView, can_focus=True):
             if highlight.annotation_id not in ids:
                 ids.append(highlight.annotation_id)
         return ids
+
+    def set_heat(self, runs: list[tuple[int, int, int]], students: int) -> None:
+        """The class view's overlay: (start, end, how many students marked it) runs."""
+        self._heat = sorted(runs)
+        self._heat_top = max(students, 1)
+        self._invalidate()
+
+    def heat_at(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        return [run for run in self._heat if run[0] < end and run[1] > start]
 
     def set_related(self, annotation_ids: frozenset[str]) -> None:
         """Emphasise these annotations (the one under a cursor and its other end)."""
@@ -365,6 +381,12 @@ class ArticlePane(ScrollView, can_focus=True):
             )
             if KIND_MARKS[highlight.kind] not in marks:
                 marks.append(KIND_MARKS[highlight.kind])
+        # the class view's heat comes after the kinds: its background wins, their text styles stay
+        most = 0
+        for start, end, count in self.heat_at(row.start, max(row.end, row.start + 1)):
+            level = min(4, 1 + (4 * count - 1) // self._heat_top)
+            text.stylize(self._style(f"heat-{level}"), max(0, start - row.start), min(row.end, end) - row.start)
+            most = max(most, count)
         selection = self.selection
         if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
             cursor_style = self._style("cursor" if self.has_focus else "cursor-blurred")
@@ -374,7 +396,9 @@ class ArticlePane(ScrollView, can_focus=True):
                 min(row.end, selection[1]) - row.start,
             )
         marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
-        gutter = Text("".join(marks[:GUTTER]).ljust(GUTTER), style=self._style("gutter"), end="")
+        if self._heat:  # the class view: how many students marked this row, then the key's mark
+            marks = [(str(most) if most < 100 else "99").rjust(GUTTER - 1) if most else " " * (GUTTER - 1), *marks[:1]]
+        gutter = Text("".join(marks)[:GUTTER].ljust(GUTTER), style=self._style("gutter"), end="")
         segments = list(gutter.render(self.app.console)) + list(text.render(self.app.console))
         segments = list(Segment.apply_style(segments, base))
         return Strip(segments)

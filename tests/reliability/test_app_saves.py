@@ -61,8 +61,9 @@ async def settle(app, pilot, seconds=0.0):
 
 async def test_a_failed_save_is_kept_shown_and_retried(make_app, db_path, failing_disk):
     app = make_app()
-    failing_disk.fill()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)  # what the app saves on opening lands first
+        failing_disk.fill()
         before = db_path.read_bytes()
         await pilot.press("t", "enter")
         await settle(app, pilot)
@@ -81,9 +82,10 @@ async def test_a_failed_save_is_kept_shown_and_retried(make_app, db_path, failin
 
 async def test_quit_with_unsaved_changes_asks_and_can_save_a_copy(make_app, db_path, failing_disk, tmp_path):
     app = make_app()
-    failing_disk.fill()
     copy = tmp_path / "rescue.json"
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        failing_disk.fill()
         await pilot.press("t", "enter", "j", "n", *"keep me", "enter")
         await settle(app, pilot)
         await pilot.press("q")
@@ -103,8 +105,9 @@ async def test_quit_with_unsaved_changes_asks_and_can_save_a_copy(make_app, db_p
 
 async def test_quit_and_lose_needs_an_explicit_choice(make_app, failing_disk):
     app = make_app()
-    failing_disk.fill()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        failing_disk.fill()
         await pilot.press("t", "enter")
         await settle(app, pilot)
         await pilot.press("q")

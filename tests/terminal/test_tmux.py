@@ -221,10 +221,10 @@ def test_a_40x12_terminal_is_usable(tmux, tmp_path):
     env = f"PRESSCHECK_DB={tmp_path / 'db.json'} PRESSCHECK_AUTHOR=student"
     cmd("new-session", "-d", "-s", session, "-x", "40", "-y", "12", "-c", str(tmp_path),
         f"sleep 0.5; env {env} {BIN}; echo EXITED=$?; sleep 30")
-    screen = _wait_for(cmd, session, "President Donald")
+    _wait_for(cmd, session, "President Donald")
+    screen = _wait_for(cmd, session, "✓ saved")
     lines = screen.splitlines()
     assert all(len(line) <= 40 for line in lines)
-    assert any("saved" in line for line in lines)
     cmd("send-keys", "-t", session, "t")
     _wait_for(cmd, session, "Tag this claim")
     cmd("send-keys", "-t", session, "Enter")

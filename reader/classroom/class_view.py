@@ -1,0 +1,64 @@
+"""What the class view shows: the pack's articles, the key's items and the class heat. No UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.anchoring import describe
+from reader.classroom.compare import DEFAULT_THRESHOLD, Report, compare, heat
+from reader.classroom.pack import load_pack
+from reader.errors import UserError
+from reader.ingest import load_article
+from reader.model import Annotation, Article
+
+HeatRuns = list[tuple[int, int, int]]
+
+
+@dataclass
+class ClassView:
+    """A compare report turned into things a pane can draw."""
+
+    articles: list[Article]
+    key_annotations: list[Annotation]
+    heat: dict[str, HeatRuns]
+    students: int
+    report: Report
+    summary: str = ""
+    found_by: dict[str, int] = field(default_factory=dict)
+    """Key annotation id → how many students found it."""
+
+
+def build_class_view(
+    key: str | Path, students: list[str | Path], pack_folder: str | Path, threshold: float = DEFAULT_THRESHOLD
+) -> ClassView:
+    """Score the class and prepare the view; a bad key or pack raises a UserError."""
+    report = compare(key, students, pack_folder, threshold)
+    if not report.students:
+        first, reason = report.skipped[0] if report.skipped else ("", "no student files")
+        raise UserError(f"no student file could be scored; {first}: {reason}")
+    pack = load_pack(pack_folder)
+    articles = [load_article(path) for path in pack.articles]
+    texts = {article.id: article.text for article in articles}
+    key_annotations: list[Annotation] = []
+    found_by: dict[str, int] = {}
+    for item, count in zip(report.key_items, report.found_by()):
+        targets = tuple(describe(article_id, texts[article_id], start, end) for article_id, start, end in item.spans)
+        annotation = Annotation(
+            kind=item.kind,  # type: ignore[arg-type]
+            targets=targets,
+            note=f"found by {count} of {len(report.students)} · {item.note}".rstrip(" ·"),
+            author="answer key",
+            tags=("key",) if item.kind == "claim" else (),
+            relation="key" if item.kind == "link" else "",
+        )
+        key_annotations.append(annotation)
+        found_by[annotation.id] = count
+    alpha = report.agreement.get("alpha")
+    agreement = f"α = {alpha:.2f}" if isinstance(alpha, (int, float)) else "α n/a"
+    summary = (
+        f"class view · {len(report.students)} students · {len(report.key_items)} key items · "
+        f"{agreement} · read only"
+    )
+    return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,
+                     summary, found_by)

@@ -1,0 +1,77 @@
+"""The class view: the key's items over a heat overlay of how many students marked what."""
+
+from __future__ import annotations
+
+import pytest
+from classroom_helpers import key_annotations, write_native
+
+from reader.app import PresscheckApp
+from reader.classroom.class_view import build_class_view
+from reader.classroom.pack import load_pack
+from reader.launch import class_session
+from reader.screens.reading import ReadingScreen
+from reader.store import Store
+from reader.widgets.annotation_sidebar import AnnotationSidebar
+from reader.widgets.article_pane import ArticlePane
+from reader.widgets.status_bar import StatusBar
+
+STUDENTS = 5
+
+
+@pytest.fixture
+def class_files(tmp_path):
+    key = key_annotations()
+    files = [write_native(tmp_path / f"student{i}.json", key[: 3 * (i + 1)], f"student {i}") for i in range(STUDENTS)]
+    return key, files
+
+
+@pytest.fixture
+def make_class_app(class_files, seeds, tmp_path):
+    def make() -> PresscheckApp:
+        _, files = class_files
+        view = build_class_view(seeds / "key.json", files, seeds)
+        session = class_session(view, load_pack(seeds), Store.open(tmp_path / "scratch.json"))
+        return PresscheckApp(session)
+
+    return make
+
+
+def test_heat_counts_each_student_once_per_passage(class_files, seeds):
+    key, files = class_files
+    view = build_class_view(seeds / "key.json", files, seeds)
+    assert view.students == STUDENTS
+    first = key[0].targets[0]
+    runs = [r for r in view.heat[first.article_id] if r[0] <= first.start < r[1]]
+    assert runs and runs[0][2] == STUDENTS  # everybody has the first three items
+    last = key[-1].targets[0]
+    runs = [r for r in view.heat[last.article_id] if r[0] <= last.start < r[1]]
+    counts = sorted(view.found_by.values())
+    assert counts[-1] == STUDENTS and counts[0] == (1 if len(key) > 12 else 2)
+    assert "5 students" in view.summary and "read only" in view.summary
+
+
+async def test_the_class_view_shows_heat_and_key_and_writes_nothing(make_class_app, tmp_path):
+    app = make_class_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        pane = screen.query_one("#pane-0", ArticlePane)
+        assert pane._heat and max(count for _, _, count in pane._heat) == STUDENTS
+        sidebar = screen.query_one(AnnotationSidebar)
+        assert len(sidebar._annotations) == len(key_annotations())
+        assert "class view" in screen.query_one(StatusBar).pending
+        before = dict(screen.annotations)
+        await pilot.press("t", "c", "n", "d", "u", "ctrl+e", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)  # no dialog opened
+        assert screen.annotations == before
+    assert Store.open(tmp_path / "scratch.json").annotations() == []
+
+
+def test_class_view_snapshot(snap_compare, make_class_app):
+    async def run(pilot):
+        await pilot.pause()
+        await pilot.press("j", "j")
+
+    assert snap_compare(make_class_app(), run_before=run, terminal_size=(160, 45))

@@ -14,7 +14,7 @@ import stat
 import tempfile
 import time
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,11 @@ from reader.errors import DatabaseError
 from reader.model import SCHEMA_VERSION, Annotation, Article
 
 TABLES = ("articles", "annotations", "meta")
+
+Tables = dict[str, dict[str, Any]]
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+"""Schema N → N+1 upgrades of the whole database, applied on open. Schema 1 is the first;
+a change to the stored shape adds its step here and bumps model.SCHEMA_VERSION."""
 NEW_FILE_MODE = 0o644
 """Mode of a new database file (an existing one keeps its own)."""
 BACKUP_COUNT = 3
@@ -134,7 +139,11 @@ class DurableStorage(Storage):
         self._raw = blob
         self._data = data
 
-    def _rotate_backups(self) -> None:
+    def backup_now(self) -> None:
+        """Rotate the backups now, whatever the interval (before a migration)."""
+        self._rotate_backups(force=True)
+
+    def _rotate_backups(self, force: bool = False) -> None:
         """Keep the file about to be replaced as `.bak.1` (older ones move up to `.bak.3`),
         at most once every BACKUP_INTERVAL seconds. The file being replaced always parsed:
         it was read under the lock just before this write. A hard link costs no copy."""
@@ -142,7 +151,7 @@ class DurableStorage(Storage):
             return
         backups = backup_paths(self.path)
         try:
-            if time.time() - backups[0].stat().st_ctime < BACKUP_INTERVAL:
+            if not force and time.time() - backups[0].stat().st_ctime < BACKUP_INTERVAL:
                 return
         except FileNotFoundError:
             pass
@@ -224,8 +233,23 @@ class Store:
                     f"{path}: written by a newer presscheck (schema {version}, this one reads "
                     f"{SCHEMA_VERSION}); upgrade presscheck to open it"
                 )
+            elif version < SCHEMA_VERSION:
+                store._migrate(version)
             store._remove_stale_temp_files()
         return store
+
+    def _migrate(self, version: int) -> None:
+        """Bring a database written by an older presscheck up to SCHEMA_VERSION, one step at
+        a time, in one write; the file as it was is kept as a `.bak` first."""
+        data = self._storage.read() or {}
+        for step in range(version, SCHEMA_VERSION):
+            migration = MIGRATIONS.get(step)
+            if migration is None:
+                raise DatabaseError(f"{self.path}: no migration from schema {step}; upgrade presscheck")
+            data = migration(data)
+        self._storage.backup_now()
+        self._storage.write(data)
+        self.set_meta("schema_version", SCHEMA_VERSION)
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files left by a writer killed mid-save. Only called under the lock, when no

@@ -93,3 +93,42 @@ def test_a_schema_version_that_is_not_a_number_is_named_as_such(tmp_path, versio
     with pytest.raises(DatabaseError, match="is not a number"):
         Store.open(path)
     assert path.read_bytes() == before
+
+
+def test_an_older_database_is_migrated_on_open_with_a_backup(tmp_path, monkeypatch):
+    import json
+
+    import reader.store as store_module
+    from reader.store import backup_paths
+
+    path = tmp_path / "db.json"
+    store = Store.open(path)
+    store.put_annotation(_claim())
+
+    def rename_tags(tables):  # a made-up step 1 -> 2: tags become labels
+        for record in tables.get("annotations", {}).values():
+            record["labels"] = record.pop("tags")
+        return tables
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_tags})
+    migrated = Store.open(path)
+    assert migrated.get_meta("schema_version") == 2
+    [record] = json.loads(path.read_bytes())["annotations"].values()
+    assert "labels" in record and "tags" not in record
+    old = json.loads(backup_paths(path)[0].read_bytes())
+    [before] = old["annotations"].values()
+    assert "tags" in before  # the file as it was is kept
+
+
+def test_a_missing_migration_step_is_a_clear_error_and_changes_nothing(tmp_path, monkeypatch):
+    import reader.store as store_module
+
+    path = tmp_path / "db.json"
+    Store.open(path).put_annotation(_claim())
+    before = path.read_bytes()
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {1: lambda tables: tables})
+    with pytest.raises(DatabaseError, match="no migration from schema 2"):
+        Store.open(path)
+    assert path.read_bytes() == before

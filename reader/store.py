@@ -117,8 +117,10 @@ class DurableStorage(Storage):
             mode = stat.S_IMODE(self.path.stat().st_mode)
         except OSError:
             mode = NEW_FILE_MODE
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=self.temp_prefix, suffix=".tmp")
+        tmp = ""
         try:
+            # inside the try: a read-only folder refuses here, and that is a save that failed
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=self.temp_prefix, suffix=".tmp")
             os.fchmod(fd, mode)  # mkstemp makes 0600; keep the database's own mode
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
@@ -130,7 +132,8 @@ class DurableStorage(Storage):
         except OSError as error:
             self.forget()
             try:
-                os.unlink(tmp)
+                if tmp:
+                    os.unlink(tmp)
             except OSError:
                 pass
             raise DatabaseError(

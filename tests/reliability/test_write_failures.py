@@ -154,3 +154,29 @@ def test_folder_fsync_failure_after_replace_then_retry_does_not_duplicate(
     records = Store.open(db, create=False).annotations()
     assert sorted(a.id for a in records) == sorted([old.id, new.id])
     assert _folder_listing(db) - {b.name for b in backup_paths(db)} == {db.name, db.name + ".lock"}
+
+
+def test_read_only_folder_is_a_clear_error_and_the_old_file_stays(tmp_path, monkeypatch):
+    """EACCES: running as root ignores chmod, so the folder's refusal is simulated where the
+    store meets it first, creating the temp file."""
+    import reader.store as store_module
+
+    db = tmp_path / "db.json"
+    store = Store.open(db)
+    first = _annotation(0, 5)
+    store.put_annotation(first)
+    before = db.read_bytes()
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+    second = _annotation(6, 11)
+    with pytest.raises(DatabaseError) as caught:
+        store.put_annotation(second)
+    message = str(caught.value)
+    assert "\n" not in message and str(db) in message and "Permission denied" in message
+    assert db.read_bytes() == before
+    monkeypatch.undo()
+    store.put_annotation(second)
+    assert {a.id for a in Store.open(db).annotations()} == {first.id, second.id}

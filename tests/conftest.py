@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+# tests/data/corpus.py (the test corpus) is imported as `corpus` by the tests that use it
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+
 SEED_FILES = ("000_1aa975c49d58f58c.txt", "001_1c2accc8ffba02b5.txt")
 
 

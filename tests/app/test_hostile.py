@@ -8,9 +8,7 @@ literally, and the app still running and answering keys afterwards.
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,19 +25,7 @@ from reader.widgets.article_pane import ArticlePane
 SIZE = (160, 45)
 
 
-def _load_corpus():
-    if "presscheck_test_corpus" in sys.modules:
-        return sys.modules["presscheck_test_corpus"]
-    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
 
 
 def terminal_output(app: PresscheckApp) -> tuple[str, bytes]:

@@ -3,10 +3,7 @@ indicator, clear errors that leave the app running, feed entries in the library.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
 from textual.widgets import LoadingIndicator
 
@@ -21,19 +18,7 @@ from reader.widgets.status_bar import StatusBar
 SIZE = (160, 45)
 
 
-def _load_corpus():
-    if "presscheck_test_corpus" in sys.modules:
-        return sys.modules["presscheck_test_corpus"]
-    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
 PAGE = corpus.PAGES / "harbour-bridge.html"
 
 

@@ -1,8 +1,8 @@
 """The hostile and realistic test corpus: where the files are, what each must do, and the
 two large files written at test time (a 2 MB single line, a 100 000-character word).
 
-Also a small web server on 127.0.0.1 for the URL tests. Loaded by path (`_load_corpus()`
-in the tests), since tests/data is not a package.
+Also a small web server on 127.0.0.1 for the URL tests. Tests `import corpus`:
+tests/conftest.py puts tests/data on sys.path.
 """
 
 from __future__ import annotations

@@ -3,10 +3,7 @@ every way a fetch fails, each a one-line error within the timeout. No other host
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +12,7 @@ from reader.ingest.fetch import DEFAULT_TIMEOUT, fetch, fetch_timeout
 from reader.ingest.sources import ingest_entry, open_url
 
 
-def _load_corpus():
-    if "presscheck_test_corpus" in sys.modules:
-        return sys.modules["presscheck_test_corpus"]
-    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
 Route = corpus.Route
 PAGE = (corpus.PAGES / "harbour-bridge.html").read_bytes()
 RSS = (corpus.FEEDS / "coastal-courier.rss").read_bytes()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,19 +14,7 @@ from reader.model import Article, article_id_for
 from reader.store import Store
 
 
-def _load_corpus():
-    if "presscheck_test_corpus" in sys.modules:
-        return sys.modules["presscheck_test_corpus"]
-    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import re
 import shlex
@@ -33,19 +32,7 @@ TEXTUALS_OWN = re.compile(rb"\x1b\]22;[a-z-]*\x07")
 """Textual's own OSC 22 (mouse pointer shape), the one sequence it ends with BEL."""
 
 
-def _load_corpus():
-    if "presscheck_test_corpus" in sys.modules:
-        return sys.modules["presscheck_test_corpus"]
-    path = Path(__file__).resolve().parents[1] / "data" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("presscheck_test_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
+import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
 
 
 @pytest.fixture

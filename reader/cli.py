@@ -210,13 +210,23 @@ def class_parser() -> argparse.ArgumentParser:
         description="Open the exercise's articles with the class's heat overlay (how many "
         "students marked each passage) and the answer key's items in the sidebar, read only.",
     )
+    _scoring_arguments(parser)
+    return parser
+
+
+def _scoring_arguments(parser: argparse.ArgumentParser) -> None:
+    """KEY, STUDENT..., --threshold, --pack and --debug, as compare and class take them."""
     parser.add_argument("key", metavar="KEY", help="the answer key export")
     parser.add_argument("students", nargs="+", metavar="STUDENT", help="student exports")
-    parser.add_argument("--threshold", type=_threshold, default=0.5, metavar="X",
-                        help="character IoU for counting a key item as found (default 0.5)")
-    parser.add_argument("--pack", metavar="DIR", help="the exercise pack (default ./seeds)")
+    parser.add_argument(
+        "--threshold", type=_threshold, default=0.5, metavar="X",
+        help="character IoU needed for a match, in (0, 1] (default 0.5)",
+    )
+    parser.add_argument(
+        "--pack", metavar="DIR", help="the exercise pack the exports annotate (default ./seeds, "
+        "else the bundled seed exercise)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    return parser
 
 
 def run_class(argv: Sequence[str]) -> int:
@@ -251,22 +261,12 @@ def compare_parser() -> argparse.ArgumentParser:
         "and student, what each missed, how many found each key item, and the class's "
         "agreement (Krippendorff's alpha). Files that can't be scored are listed as skipped.",
     )
-    parser.add_argument("key", metavar="KEY", help="the answer key export")
-    parser.add_argument("students", nargs="+", metavar="STUDENT", help="student exports")
+    _scoring_arguments(parser)
     parser.add_argument(
         "--format", choices=["md", "json", "csv"], help="write a report in this format "
         "(default: a table on the terminal, or md with -o)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument(
-        "--threshold", type=_threshold, default=0.5, metavar="X",
-        help="character IoU needed for a match, in (0, 1] (default 0.5)",
-    )
-    parser.add_argument(
-        "--pack", metavar="DIR", help="the exercise pack the exports annotate (default ./seeds, "
-        "else the bundled seed exercise)",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
 
 

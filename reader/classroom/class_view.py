@@ -57,7 +57,8 @@ def build_class_view(
     alpha = report.agreement.get("alpha")
     agreement = f"α = {alpha:.2f}" if isinstance(alpha, (int, float)) else "α n/a"
     summary = (
-        f"class view · {len(report.students)} students · {len(report.key_items)} key items · "
+        f"class view · {len(report.students)} student{'s' if len(report.students) != 1 else ''} · "
+        f"{len(report.key_items)} key items · "
         f"{agreement} · read only"
     )
     return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,

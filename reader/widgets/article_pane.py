@@ -396,8 +396,8 @@ class ArticlePane(ScrollView, can_focus=True):
                 min(row.end, selection[1]) - row.start,
             )
         marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
-        if self._heat:  # the class view: how many students marked this row, then the key's mark
-            marks = [(str(most) if most < 100 else "99").rjust(GUTTER - 1) if most else " " * (GUTTER - 1), *marks[:1]]
+        if self._heat:  # the class view: how many students marked this row
+            marks = [f"{min(most, 99):>2}" if most else ""]
         gutter = Text("".join(marks)[:GUTTER].ljust(GUTTER), style=self._style("gutter"), end="")
         segments = list(gutter.render(self.app.console)) + list(text.render(self.app.console))
         segments = list(Segment.apply_style(segments, base))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,21 +20,12 @@ from reader.launch import Session
 from reader.resources import resource_folder
 from reader.screens.quit_dialog import DISCARD, RETRY, SAVE_COPY, UnsavedChangesDialog
 from reader.screens.reading import ReadingScreen
+from reader.store import database_signature
 
 RETRY_SECONDS = 5.0
 """How often a failed save is tried again."""
 WATCH_SECONDS = 2.0
 """How often the database file is checked for changes by another presscheck."""
-
-Signature = tuple[int, int, int] | None
-
-
-def file_signature(path: Path) -> Signature:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 class PresscheckApp(App[None]):
@@ -58,7 +48,7 @@ class PresscheckApp(App[None]):
         self._pending = 0
         self._unsaved: list[Callable[[], None]] = []
         self._retry_timer: Timer | None = None
-        self._known_signature: Signature = file_signature(session.store.path)
+        self._known_signature = database_signature(session.store.path)
 
     def on_mount(self) -> None:
         self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
@@ -96,7 +86,7 @@ class PresscheckApp(App[None]):
                         self._unsaved = queue[index:]
                         self._save_failed(str(error) or type(error).__name__)
                         return
-                self._known_signature = await asyncio.to_thread(file_signature, self.session.store.path)
+                self._known_signature = await asyncio.to_thread(database_signature, self.session.store.path)
             finally:
                 if operation is not None:
                     self._pending -= 1
@@ -168,8 +158,8 @@ class PresscheckApp(App[None]):
         if self._pending or self._unsaved or self._save_lock.locked() or self.session.read_only:
             return
         store = self.session.store
-        signature = await asyncio.to_thread(file_signature, store.path)
-        if signature == self._known_signature or signature is None:
+        signature = await asyncio.to_thread(database_signature, store.path)
+        if signature == self._known_signature or signature[0] is None:
             return
         screen = self.reading_screen
         if screen is None:

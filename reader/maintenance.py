@@ -14,7 +14,16 @@ from filelock import Timeout
 from reader.anchoring import is_exact
 from reader.errors import DatabaseError, UserError
 from reader.model import KINDS
-from reader.store import Store, backup_paths, lock_for, parse_database
+from reader.store import (
+    JournalDamaged,
+    Store,
+    backup_paths,
+    generation_of,
+    journal_path,
+    lock_for,
+    parse_database,
+    read_journal,
+)
 
 
 @dataclass
@@ -64,19 +73,28 @@ def check_database(path: Path) -> CheckReport:
 
 
 def recover_database(path: Path) -> tuple[Path, Path | None]:
-    """Restore the newest backup that parses; the unreadable file is kept aside.
+    """Restore the newest backup that parses; the unreadable file is kept aside. When only
+    the journal is damaged, keep the snapshot and the journal's changes before the damage.
 
-    Returns (the backup restored, where the bad file went). Refuses when the database
-    reads fine, so a good file is never replaced by an older one.
+    Returns (the backup restored, or the journal cut short; where the bad file went).
+    Refuses when the database reads fine, so a good file is never replaced by an older one.
     """
     try:
         with lock_for(path):
             if path.exists():
                 try:
-                    parse_database(path.read_bytes(), path)
+                    data = parse_database(path.read_bytes(), path)
                 except DatabaseError:
                     pass
                 else:
+                    journal = journal_path(path)
+                    try:
+                        raw = journal.read_bytes()
+                        read_journal(journal, raw, generation_of(data))
+                    except FileNotFoundError:
+                        pass
+                    except JournalDamaged as damage:
+                        return _cut_journal(journal, raw, damage.valid_bytes)
                     raise UserError(f"{path}: the database reads fine; nothing to recover (see `presscheck db check`)")
             for backup in backup_paths(path):
                 try:
@@ -96,3 +114,17 @@ def recover_database(path: Path) -> tuple[Path, Path | None]:
     except Timeout:
         raise DatabaseError(f"{path}: locked by another process; close presscheck and try again") from None
     raise UserError(f"{path}: no readable backup ({', '.join(b.name for b in backup_paths(path))}) to recover from")
+
+
+def _cut_journal(journal: Path, raw: bytes, valid_bytes: int) -> tuple[Path, Path]:
+    """Keep the damaged journal aside and put back its lines before the damage."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = journal.with_name(f"{journal.name}.corrupt-{stamp}")
+    fd, tmp = tempfile.mkstemp(dir=journal.parent, prefix=f".{journal.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(raw[:valid_bytes])
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.link(journal, aside)
+    os.replace(tmp, journal)
+    return journal, aside

@@ -21,31 +21,37 @@ def _claim(tag: str = "a") -> Annotation:
 
 @pytest.fixture
 def writes(monkeypatch):
-    count = []
-    original = DurableStorage.write
+    """What the storage wrote: "append" (one journal append) or "snapshot" (all tables)."""
+    done = []
+    append, write = DurableStorage.append, DurableStorage.write
 
-    def counting(self, data):
-        count.append(1)
-        return original(self, data)
+    def counting_append(self, changes):
+        done.append("append")
+        return append(self, changes)
 
-    monkeypatch.setattr(DurableStorage, "write", counting)
-    return count
+    def counting_write(self, data):
+        done.append("snapshot")
+        return write(self, data)
+
+    monkeypatch.setattr(DurableStorage, "append", counting_append)
+    monkeypatch.setattr(DurableStorage, "write", counting_write)
+    return done
 
 
-def test_a_new_annotation_is_one_write_and_an_unchanged_one_none(tmp_path, writes):
+def test_a_new_annotation_is_one_append_and_an_unchanged_one_nothing(tmp_path, writes):
     store = Store.open(tmp_path / "db.json")
     writes.clear()
     claim = _claim()
     store.put_annotation(claim)
-    assert len(writes) == 1
+    assert writes == ["append"]
     store.put_annotation(claim)
-    assert len(writes) == 1
+    assert writes == ["append"]
     store.put_annotation(claim.edited(tags=("b",)))
-    assert len(writes) == 2
+    assert writes == ["append"] * 2
     store.delete_annotation("no-such-id")
-    assert len(writes) == 2
+    assert writes == ["append"] * 2
     store.delete_annotation(claim.id)
-    assert len(writes) == 3 and store.annotations() == []
+    assert writes == ["append"] * 3 and store.annotations() == []
 
 
 def test_an_edit_replaces_the_whole_record(tmp_path):
@@ -114,7 +120,7 @@ def test_an_older_database_is_migrated_on_open_with_a_backup(tmp_path, monkeypat
     monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_tags})
     migrated = Store.open(path)
     assert migrated.get_meta("schema_version") == 2
-    [record] = json.loads(path.read_bytes())["annotations"].values()
+    [record] = json.loads(path.read_bytes())["annotations"].values()  # in the snapshot itself
     assert "labels" in record and "tags" not in record
     old = json.loads(backup_paths(path)[0].read_bytes())
     [before] = old["annotations"].values()

@@ -1,14 +1,15 @@
 """A writer process for the reliability tests: it hammers one database and acknowledges.
 
-    python _writer.py annotations DB COUNT NAME [--wait] [--pause-ms MS]
-    python _writer.py meta DB COUNT NAME [--wait] [--pause-ms MS]
+    python _writer.py annotations DB COUNT NAME [--wait] [--pause-ms MS] [--compact-bytes N]
+    python _writer.py meta DB COUNT NAME [--wait] [--pause-ms MS] [--compact-bytes N]
 
 It opens the database with `Store.open`, prints ``ready`` and (with ``--wait``) waits for
 one line on stdin, so that several writers can be started together. Then it saves COUNT
 annotations (COUNT 0: until killed) or sets COUNT settings ``NAME-<i>`` = i, and prints one
 line per change ONLY AFTER the store call returned: a printed line means "reported saved".
 With ``--pause-ms`` it sleeps a random 0..MS ms between changes, as a person would, which
-lets the other writers take the file lock in between. Ends with ``done``. Not a test module (pytest collects only ``test_*.py``).
+lets the other writers take the file lock in between. With ``--compact-bytes`` the journal is
+folded into a new snapshot whenever it passes N bytes, so kills also land in compactions. Ends with ``done``. Not a test module (pytest collects only ``test_*.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 
 from reader.anchoring import describe
 from reader.model import Annotation
-from reader.store import Store
+from reader.store import DurableStorage, Store
 
 TEXT = (
     "The council said on Monday that the bridge would reopen in May. "
@@ -40,6 +41,10 @@ def annotation(name: str, index: int) -> Annotation:
 def main(argv: list[str]) -> int:
     mode, db, count_arg, name = argv[:4]
     count = int(count_arg)
+    options = argv[4:]
+    if "--compact-bytes" in options:
+        limit = int(options[options.index("--compact-bytes") + 1])
+        DurableStorage._compact_threshold = lambda self: limit  # type: ignore[method-assign]
     store = Store.open(db)
     print("ready", flush=True)
     if "--wait" in argv[4:]:

@@ -12,7 +12,7 @@ import pytest
 
 import reader.app as app_module
 from reader.screens.quit_dialog import UnsavedChangesDialog
-from reader.store import DurableStorage, Store
+from reader.store import Store
 from reader.widgets.annotation_sidebar import AnnotationSidebar
 from reader.widgets.status_bar import StatusBar
 
@@ -28,10 +28,14 @@ def fast_timers(monkeypatch):
 
 @pytest.fixture
 def failing_disk(monkeypatch):
-    """After `.fill()`, os.replace fails with ENOSPC until `.heal()`."""
+    """After `.fill()`, appending to the journal and replacing a file fail with ENOSPC
+    until `.heal()`."""
+    import os
+
     import reader.store as store_module
 
     real_replace = store_module.os.replace
+    real_write = store_module.os.write
 
     class Disk:
         full = False
@@ -49,7 +53,13 @@ def failing_disk(monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_replace(src, dst)
 
+    def write(fd, data):
+        if disk.full and os.readlink(f"/proc/self/fd/{fd}").endswith(".journal"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
     monkeypatch.setattr(store_module.os, "replace", replace)
+    monkeypatch.setattr(store_module.os, "write", write)
     return disk
 
 

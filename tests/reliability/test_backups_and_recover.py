@@ -28,7 +28,13 @@ def presscheck(*args, cwd):
 
 
 @pytest.fixture
-def no_backup_interval(monkeypatch):
+def compact_every_save(monkeypatch):
+    """Backups are taken when the journal is folded into a new snapshot; fold at every save."""
+    monkeypatch.setattr(store_module.DurableStorage, "_compact_threshold", lambda self: 0)
+
+
+@pytest.fixture
+def no_backup_interval(monkeypatch, compact_every_save):
     monkeypatch.setattr(store_module, "BACKUP_INTERVAL", 0.0)
 
 
@@ -45,7 +51,7 @@ def test_backups_rotate_up_to_three_and_hold_earlier_states(tmp_path, no_backup_
     assert counts == [4, 3, 2]  # the state before each of the last three saves
 
 
-def test_backups_are_spaced_by_the_interval(tmp_path):
+def test_backups_are_spaced_by_the_interval(tmp_path, compact_every_save):
     path = tmp_path / "db.json"
     store = Store.open(path)
     for i in range(5):
@@ -101,6 +107,7 @@ def test_check_reports_bad_records_and_orphans(tmp_path):
     path = tmp_path / "db.json"
     store = Store.open(path)
     store.put_annotation(_claim())  # its article is not in the database: an orphan
+    store.close()  # a clean close folds the journal in: the file alone holds everything
     data = json.loads(path.read_bytes())
     data["annotations"]["99"] = {"id": "x", "kind": "claim"}  # hand-edited, no targets
     path.write_text(json.dumps(data))

@@ -6,13 +6,13 @@ Each writer is `_writer.py` in its own interpreter. All of them open the store, 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from database_files import read_database
 
 from reader.store import Store
 
@@ -69,8 +69,7 @@ def _run_together(
 
 
 def _records(db: Path, table: str) -> dict[str, dict]:
-    data = json.loads(db.read_bytes())  # stdlib parser: the file itself is valid JSON
-    return data[table]
+    return read_database(db)[table]  # stdlib parser: what is really on disk
 
 
 def _switches(records: dict[str, dict]) -> int:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from database_files import read_database
 
 from reader.anchoring import describe
 from reader.errors import DatabaseError
@@ -144,7 +145,7 @@ def test_bad_record_is_reported_and_kept_through_later_saves(tmp_path: Path) -> 
     edited = good1.edited(note="checked")
     store.put_annotation(edited)
 
-    on_disk = json.loads(path.read_bytes())["annotations"]
+    on_disk = read_database(path)["annotations"]
     assert on_disk["2"] == bad_record  # the bad record: same key, same content, same order
     assert list(on_disk["2"]) == list(bad_record)
     assert len(on_disk) == 4

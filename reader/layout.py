@@ -1,14 +1,23 @@
-"""Wrapping text into display rows by terminal cells. No Textual (only Rich's cell widths)."""
+"""Wrapping text into display rows by terminal cells, lazily for long texts. No Textual (only
+Rich's cell widths)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.cells import cell_len, split_graphemes
 
 Span = tuple[int, int]
 _WORD = re.compile(r"\S+\s*|\s+")
+_NOT_PLAIN = re.compile(
+    "[^\x21-\x7e\u00a1-\u02ff\u0370-\u03ff\u0400-\u04ff\u2010-\u2027\u2030-\u205e\u20a0-\u20bf ]"
+)
+"""A character that may not be exactly one cell wide, or white space other than the plain
+space: a paragraph without any is wrapped by counting characters."""
+_WORD_START = re.compile(r"[^ ]")
 
 
 def wrap(text: str, width: int) -> list[Span]:
@@ -20,6 +29,8 @@ def wrap(text: str, width: int) -> list[Span]:
     width = max(1, width)
     if not text:
         return [(0, 0)]
+    if not _NOT_PLAIN.search(text):
+        return _wrap_plain(text, width)
     measure = len if text.isascii() else cell_len
     if measure(text) <= width:
         return [(0, len(text))]
@@ -51,8 +62,206 @@ def wrap(text: str, width: int) -> list[Span]:
     return rows
 
 
+def _wrap_plain(text: str, width: int) -> list[Span]:
+    """`wrap` for a paragraph of one-cell characters and plain spaces: a row is found by
+    looking at the character `width` cells on, not by measuring every word (10× faster)."""
+    rows: list[Span] = []
+    start = 0
+    length = len(text)
+    while length - start > width:
+        limit = start + width
+        if text[limit] == " ":
+            # the row's last word ends at or before the limit: its spaces stay with it
+            found = _WORD_START.search(text, limit)
+            end = found.start() if found else length
+        else:
+            space = text.rfind(" ", start, limit)
+            # the word crossing the limit starts the next row; alone on the row, it is split
+            end = space + 1 if space >= start else limit
+        if end >= length:
+            break
+        rows.append((start, end))
+        start = end
+    rows.append((start, length))
+    return rows
+
+
 def _graphemes(word: str, measure: Callable[[str], int]) -> list[tuple[int, int, int]]:
     """(start, end, cells) of each grapheme of `word`; one per character when ASCII."""
     if measure is len:
         return [(index, index + 1, 1) for index in range(len(word))]
     return split_graphemes(word)[0]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One display row: a span of the text, the fold marker of a furniture range, or the
+    blank row drawn between two paragraphs that the text separates by one newline only."""
+
+    start: int
+    end: int
+    fold: bool = False
+    spacer: bool = False
+
+
+CHUNK = 16_384
+"""Characters wrapped at a time. The layout is built a chunk at a time, when a row of it is
+needed (drawn, or reached by the cursor) or in the background: opening a 5 MB article wraps
+one chunk, not the whole text, before the first frame."""
+
+
+class ArticleLayout:
+    """The display rows of one text at one width, wrapped lazily a chunk at a time.
+
+    Chunks start at paragraph starts (or at a space of a paragraph longer than a chunk) and
+    never inside a hidden range. Until a chunk is wrapped its row count is an estimate, so
+    the total is exact once every chunk is wrapped (see `wrap_next`).
+    """
+
+    def __init__(self, text: str, hidden: tuple[Span, ...], width: int) -> None:
+        self.text = text
+        self.width = max(1, width)
+        self.hidden = tuple(sorted(hidden))
+        self._hidden_starts = [start for start, _ in self.hidden]
+        self._bounds = self._chunk_bounds()
+        chunks = len(self._bounds) - 1
+        self._rows: list[list[Row] | None] = [None] * chunks
+        self._starts: list[list[int] | None] = [None] * chunks
+        self._counts = [self._estimate(k) for k in range(chunks)]
+        self._first: list[int] = []
+        self._dirty = True
+        self.unwrapped = chunks
+
+    # chunks -----------------------------------------------------------------------------
+
+    def _chunk_bounds(self) -> list[int]:
+        text, length = self.text, len(self.text)
+        bounds = [0]
+        while bounds[-1] + CHUNK < length:
+            nominal = bounds[-1] + CHUNK
+            newline = text.find("\n", nominal, nominal + CHUNK // 2)
+            if newline >= 0:
+                cut = newline + 1
+            else:  # a very long paragraph: cut it after a space
+                space = text.rfind(" ", nominal - CHUNK // 4, nominal)
+                cut = space + 1 if space >= 0 else nominal
+            index = bisect.bisect_right(self._hidden_starts, cut) - 1
+            if index >= 0 and self.hidden[index][0] < cut <= self.hidden[index][1]:
+                cut = self.hidden[index][1] + 1  # past the folded range, whole
+            if cut >= length:
+                break
+            bounds.append(cut)
+        bounds.append(length + 1)  # the last chunk holds the position after the text
+        return bounds
+
+    def _estimate(self, k: int) -> int:
+        start, end = self._bounds[k], min(self._bounds[k + 1], len(self.text))
+        paragraphs = self.text.count("\n", start, end) + 1
+        return max(1, paragraphs * 2 + (end - start) // self.width)
+
+    def _wrap_chunk(self, k: int) -> int:
+        """Wrap chunk `k`; returns how much its row count changed."""
+        text = self.text
+        start, stop = self._bounds[k], self._bounds[k + 1]
+        limit = min(stop, len(text))
+        index = bisect.bisect_left(self._hidden_starts, start)
+        rows: list[Row] = []
+        position = start
+        while position < stop:
+            if index < len(self.hidden) and position >= self.hidden[index][0]:
+                fold_start, fold_end = self.hidden[index]
+                index += 1
+                rows.append(Row(fold_start, fold_end, fold=True))
+                position = fold_end + 1
+                continue
+            newline = text.find("\n", position, limit)
+            end = limit if newline < 0 else newline
+            rows.extend(Row(position + a, position + b) for a, b in wrap(text[position:end], self.width))
+            if newline < 0:
+                break  # the end of the text, or a cut inside a long paragraph
+            if end > position and text[end + 1 : end + 2] not in ("\n", ""):
+                rows.append(Row(end, end, spacer=True))
+            position = end + 1
+        if not rows:
+            rows.append(Row(start, start))
+        self._rows[k] = rows
+        self._starts[k] = [row.start for row in rows]
+        self.unwrapped -= 1
+        delta = len(rows) - self._counts[k]
+        if delta:
+            self._counts[k] = len(rows)
+            self._dirty = True
+        return delta
+
+    def _first_rows(self) -> list[int]:
+        if self._dirty:
+            first, total = [], 0
+            for count in self._counts:
+                first.append(total)
+                total += count
+            first.append(total)
+            self._first, self._dirty = first, False
+        return self._first
+
+    def _chunk_of_row(self, row: int) -> int:
+        first = self._first_rows()
+        return max(0, min(len(self._counts) - 1, bisect.bisect_right(first, row) - 1))
+
+    def _chunk_of_offset(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._bounds, offset) - 1)
+
+    # rows -------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """How many rows (exact once every chunk is wrapped)."""
+        return self._first_rows()[-1]
+
+    @property
+    def complete(self) -> bool:
+        return self.unwrapped == 0
+
+    def prepare(self, top: int, height: int) -> None:
+        """Wrap the chunks that rows [top, top + height] fall in. The chunks are at or
+        below `top`'s, so the row at `top` keeps its index."""
+        while True:
+            first = self._chunk_of_row(top)
+            last = self._chunk_of_row(top + height)
+            pending = [k for k in range(first, last + 1) if self._rows[k] is None]
+            if not pending:
+                return
+            for k in pending:
+                self._wrap_chunk(k)
+
+    def row(self, index: int) -> Row:
+        """Row `index` (its chunk is wrapped now if it was not)."""
+        index = max(0, min(index, self.total - 1))
+        k = self._chunk_of_row(index)
+        if self._rows[k] is None:
+            self._wrap_chunk(k)
+        rows = self._rows[k]
+        assert rows is not None
+        local = max(0, min(index - self._first_rows()[k], len(rows) - 1))
+        return rows[local]
+
+    def row_of(self, offset: int) -> int:
+        """The index of the row that shows code point `offset`."""
+        k = self._chunk_of_offset(offset)
+        if self._rows[k] is None:
+            self._wrap_chunk(k)
+        starts = self._starts[k]
+        assert starts is not None
+        return self._first_rows()[k] + max(0, bisect.bisect_right(starts, offset) - 1)
+
+    def wrap_next(self, top: int) -> int:
+        """Wrap one more chunk, nearest the row at `top` first; returns by how many rows
+        `top` moved (a chunk above it changed), 0 when done or below."""
+        if self.unwrapped == 0:
+            return 0
+        here = self._chunk_of_row(top)
+        for distance in range(len(self._rows)):
+            for k in (here + distance, here - distance - 1):
+                if 0 <= k < len(self._rows) and self._rows[k] is None:
+                    delta = self._wrap_chunk(k)
+                    return delta if k < here else 0
+        return 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import re
+import time
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -13,17 +13,22 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection as TextSelection
 from textual.strip import Strip
+from textual.timer import Timer
 
 from reader.ingest.sanitize import display_text
-from reader.layout import wrap
+from reader.layout import ArticleLayout, Row
 from reader.model import Annotation, Article
 from reader.sentences import SentenceIndex, Span
 
+WRAP_TICK = 0.05
+"""Seconds between two slices of background wrapping of a long article."""
+WRAP_BUDGET = 0.008
+"""Seconds of wrapping per slice: keys pressed meanwhile wait at most this long."""
 GUTTER = 3
 """Cells at the left of every row for the marks of the annotations on it."""
 
@@ -41,22 +46,24 @@ class Highlight:
     annotation_id: str
 
 
-@dataclass(frozen=True)
-class Row:
-    """One display row: a span of the text, the fold marker of a furniture range, or the
-    blank row drawn between two paragraphs that the text separates by one newline only."""
-
-    start: int
-    end: int
-    fold: bool = False
-    spacer: bool = False
+FIND_WINDOW = 65_536
+"""A backward search looks at this many characters before the cursor, then twice as many
+further back, and so on: finding the previous match costs what lies between them."""
 
 
 def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
-    last = None
-    for last in pattern.finditer(text, start, end):
-        pass
-    return last
+    """The last match of `pattern` in text[start:end], looking back from `end` in windows
+    that double: a match found in [low, end) is the last one, as any match the window cuts
+    starts before it."""
+    window = FIND_WINDOW
+    while True:
+        low = max(start, end - window)
+        last = None
+        for last in pattern.finditer(text, low, end):
+            pass
+        if last is not None or low == start:
+            return last
+        window *= 2
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -152,9 +159,9 @@ class ArticlePane(ScrollView, can_focus=True):
         self._related: frozenset[str] = frozenset()
         self._heat: list[tuple[int, int, int]] = []
         self._heat_top = 0
-        self._rows: list[Row] = []
-        self._row_starts: list[int] = []
+        self._layout: ArticleLayout | None = None
         self._layout_width = -1
+        self._wrapping: Timer | None = None
         self._revision = 0
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
 
@@ -266,36 +273,62 @@ class ArticlePane(ScrollView, can_focus=True):
 
     # layout -----------------------------------------------------------------------------
 
-    def _ensure_layout(self) -> None:
+    def _ensure_layout(self) -> ArticleLayout:
+        """The rows at the pane's width. A new width (or folding) makes a new layout, which
+        wraps only what is drawn; the rest is wrapped a chunk at a time in the background."""
         width = max(1, self.scrollable_content_region.width - GUTTER)
-        if width == self._layout_width:
-            return
+        layout = self._layout
+        if layout is not None and width == self._layout_width:
+            return layout
+        top_offset = layout.row(self.scroll_offset.y).start if layout is not None else None
+        hidden = tuple(self.article.furniture) if self._folded else ()
+        layout = self._layout = ArticleLayout(self._display, hidden, width)
         self._layout_width = width
-        rows: list[Row] = []
-        text = self._display
-        hidden = list(self.article.furniture) if self._folded else []
-        position = 0
-        while position <= len(text):
-            if hidden and position >= hidden[0][0]:
-                start, end = hidden.pop(0)
-                rows.append(Row(start, end, fold=True))
-                position = end + 1
-                continue
-            newline = text.find("\n", position)
-            end = len(text) if newline < 0 else newline
-            rows.extend(Row(position + a, position + b) for a, b in wrap(text[position:end], width))
-            if end > position and newline >= 0 and text[end + 1 : end + 2] not in ("\n", ""):
-                rows.append(Row(end, end, spacer=True))
-            position = end + 1
-        self._rows = rows
-        self._row_starts = [row.start for row in rows]
         self._line_cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(rows))
+        self.virtual_size = Size(width + GUTTER, layout.total)
+        if top_offset:  # the same text stays at the top after a resize
+            self.scroll_to(y=layout.row_of(top_offset), animate=False)
+        if not layout.complete and self._wrapping is None and self.is_mounted:
+            self._wrapping = self.set_interval(WRAP_TICK, self._wrap_more, name="wrap")
+        return layout
+
+    def _wrap_more(self) -> None:
+        """Wrap chunks for up to WRAP_BUDGET seconds, keeping the text at the top in place."""
+        layout = self._layout
+        deadline = time.perf_counter() + WRAP_BUDGET
+        shift = 0
+        while layout is not None and not layout.complete and time.perf_counter() < deadline:
+            shift += layout.wrap_next(self.scroll_offset.y + shift)
+        if layout is None or layout.complete:
+            if self._wrapping is not None:
+                self._wrapping.stop()
+                self._wrapping = None
+        if layout is not None:
+            self._sync_size(shift)
+
+    def _sync_size(self, shift: int = 0) -> None:
+        """The virtual size follows the layout's (estimated, then exact) row count."""
+        layout = self._layout
+        if layout is None:
+            return
+        if self.virtual_size.height != layout.total:
+            self.virtual_size = Size(self.virtual_size.width, layout.total)
+        if shift:
+            self.scroll_to(y=self.scroll_offset.y + shift, animate=False, immediate=True)
+
+    @property
+    def row_count(self) -> int:
+        return self._ensure_layout().total
+
+    def row_at(self, index: int) -> Row:
+        return self._ensure_layout().row(index)
 
     def row_of(self, offset: int) -> int:
         """The display row that shows code point `offset`."""
-        self._ensure_layout()
-        return max(0, bisect.bisect_right(self._row_starts, offset) - 1)
+        layout = self._ensure_layout()
+        row = layout.row_of(offset)
+        self._sync_size()
+        return row
 
     def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
         row = self.row_of(offset)
@@ -320,10 +353,9 @@ class ArticlePane(ScrollView, can_focus=True):
         self._revision += 1
         self.refresh()
 
-    def _row_key(self, row_index: int, width: int) -> tuple[object, ...]:
+    def _row_key(self, row: Row, width: int) -> tuple[object, ...]:
         """Everything that changes how a row looks, so a cursor move redraws only the rows
         it touches and every other row comes from the cache."""
-        row = self._rows[row_index]
         end = max(row.end, row.start + 1)
         selection = self.selection
         selected = None
@@ -333,30 +365,37 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._related:
             ids = {h.annotation_id for h in self.highlights_at(row.start, end)}
             related = tuple(sorted(ids & self._related)) or None
-        return (row_index, width, self._revision, selected, related)
+        return (row, width, self._revision, selected, related)
 
     # drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the chunks on screen are wrapped before any row of them is drawn
+        layout = self._ensure_layout()
+        layout.prepare(self.scroll_offset.y + crop.y, crop.height)
+        self._sync_size()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        self._ensure_layout()
+        layout = self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if row_index >= len(self._rows):
+        if row_index >= layout.total:
             return Strip.blank(width, base)
-        key = self._row_key(row_index, width)
+        row = layout.row(row_index)
+        key = self._row_key(row, width)
         strip = self._line_cache.get(key)
         if strip is None:
-            strip = self._render_row(row_index)
+            strip = self._render_row(row)
             self._line_cache[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, row_index)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"article-pane--{name}")
 
-    def _render_row(self, row_index: int) -> Strip:
-        row = self._rows[row_index]
+    def _render_row(self, row: Row) -> Strip:
         base = self.rich_style
         if row.fold:
             lines = sum(1 for line in self.article.text[row.start : row.end].split("\n") if line.strip())
@@ -451,14 +490,14 @@ class ArticlePane(ScrollView, can_focus=True):
     def _page(self, direction: int) -> None:
         if self._cursor is None:
             return
-        self._ensure_layout()
         height = max(1, self.scrollable_content_region.height - 1)
         row = self.row_of(self._cursor[0]) + direction * height
-        row = max(0, min(row, len(self._rows) - 1))
+        row = max(0, min(row, self.row_count - 1))
         self.scroll_to(y=max(0, self.scroll_offset.y + direction * height), animate=False)
-        target = self._sentences.sentence_at(self._rows[row].start)
-        if direction < 0 and (target is None or target[0] > self._rows[row].end):
-            target = self._sentences.before(self._rows[row].start + 1)
+        landed = self.row_at(row)
+        target = self._sentences.sentence_at(landed.start)
+        if direction < 0 and (target is None or target[0] > landed.end):
+            target = self._sentences.before(landed.start + 1)
         self._move_to(target)
 
     def action_page_down(self) -> None:
@@ -475,6 +514,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._sentences = SentenceIndex(
             self.article.text, self.article.furniture if self._folded else ()
         )
+        self._layout = None
         self._layout_width = -1
         self._invalidate()
 
@@ -490,10 +530,9 @@ class ArticlePane(ScrollView, can_focus=True):
         """The code point shown at a selection offset (x counts characters of the row)."""
         if offset is None:
             return default
-        self._ensure_layout()
-        if offset.y >= len(self._rows):
+        if offset.y >= self.row_count:
             return len(self.article.text)
-        row = self._rows[max(0, offset.y)]
+        row = self.row_at(max(0, offset.y))
         if row.fold or row.spacer:
             return row.start
         return min(row.end, row.start + max(0, offset.x - GUTTER))
@@ -519,11 +558,10 @@ class ArticlePane(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        self._ensure_layout()
         row_index = self.scroll_offset.y + offset.y
-        if not 0 <= row_index < len(self._rows):
+        if not 0 <= row_index < self.row_count:
             return
-        row = self._rows[row_index]
+        row = self.row_at(row_index)
         if row.fold:
             self.action_toggle_furniture()
             return

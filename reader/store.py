@@ -22,6 +22,7 @@ processes sharing it lose nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -240,6 +241,10 @@ class DurableStorage(Storage):
             raise DatabaseError(f"{self.path}: cannot read the database ({error.strerror})") from None
         self.forget()
         self._data = parse_database(raw, self.path)
+        # The tables are long-lived and hold no cycles: keep the cyclic garbage collector
+        # from walking their ~50 objects per annotation at every burst of allocations
+        # (it doubled the time to read 10k annotations). Refcounting still frees them.
+        gc.freeze()
         self._snapshot = snapshot
         self._snapshot_size = len(raw)
         self._generation = generation_of(self._data)
@@ -639,7 +644,7 @@ class Store:
 
     def articles(self) -> list[Article]:
         with self.transaction():
-            records = self._tables["articles"].all()
+            records = list(((self._storage.read() or {}).get("articles") or {}).values())
         return [article for article in map(self._article_or_none, records) if article]
 
     # annotations ------------------------------------------------------------------------
@@ -693,14 +698,15 @@ class Store:
         """Annotations touching any of `article_ids` (all when None), oldest first."""
         wanted = None if article_ids is None else set(article_ids)
         with self.transaction():
-            records = self._tables["annotations"].all()
+            # the cached tables themselves (TinyDB's Table.all() copies every record)
+            records = list(((self._storage.read() or {}).get("annotations") or {}).items())
         found: list[Annotation] = []
         self.problems = []
-        for record in records:
+        for doc_id, record in records:
             try:
                 annotation = Annotation.from_dict(record)
-            except (KeyError, TypeError, ValueError) as error:
-                self.problems.append(f"annotation record {record.doc_id}: {error!r}")
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                self.problems.append(f"annotation record {doc_id}: {error!r}")
                 continue
             if wanted is None or any(t.article_id in wanted for t in annotation.targets):
                 found.append(annotation)

@@ -24,6 +24,8 @@ writes them raw, and a terminal showing `presscheck export` would obey them."""
 def escape_invisible(blob: bytes) -> bytes:
     """JSON text with C1 and bidi controls written as \\u escapes: the same JSON value, safe
     to print. These bytes can only stand inside JSON strings, where the escape is valid."""
+    if blob.isascii():  # nothing to escape, found at memory speed
+        return blob
     return _INVISIBLE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), blob)
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
 """The file suffix each format is written with by default."""

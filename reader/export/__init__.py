@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -81,11 +82,24 @@ def write_export(
     author: str | None = None,
 ) -> int:
     """Write the export to `path` (atomically: a temp file renamed over it); the annotation count.
+    A path that exists and is not a regular file (/dev/null, a pipe, a terminal) is written
+    into, never replaced.
 
     Raises a UserError with a one-line message naming the file when it cannot be written.
     """
     blob, count = render_export(store, format, article_ids, author)
     target = Path(path)
+    try:
+        special = not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        try:
+            with open(target, "wb") as handle:
+                handle.write(blob)
+        except OSError as error:
+            raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
+        return count
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")

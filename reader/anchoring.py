@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from typing import TYPE_CHECKING
 
 from reader.model import Anchor, Target, TextPositionSelector, TextQuoteSelector
+
+if TYPE_CHECKING:
+    from rapidfuzz.distance import Levenshtein
 
 CONTEXT = 32
 """Characters of prefix and suffix kept with a quote, as Hypothesis does."""
@@ -113,6 +115,8 @@ def locate(
 def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
+    from rapidfuzz import fuzz  # loaded when re-anchoring needs it, not to open the app
+
     return fuzz.ratio(a, b) / 100.0
 
 
@@ -181,6 +185,9 @@ def _map_end(opcodes: Levenshtein.Opcodes, i: int) -> int:
 
 def _fuzzy_quote(text: str, quote: TextQuoteSelector, hint: int | None) -> Match | None:
     """prefix + quote + suffix matched approximately: near `hint` first, then anywhere."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
     needle = quote.prefix + quote.exact + quote.suffix
     quote_start, quote_end = len(quote.prefix), len(quote.prefix) + len(quote.exact)
     windows: list[tuple[int, int]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
 
 from reader.errors import IngestError
 
@@ -55,6 +54,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         return _non_blank(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     matches = from_bytes(data)
     best = matches.best()
     if best is None:

@@ -7,7 +7,6 @@ text) is an IngestError with one line naming the URL and what to do.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import time
 import urllib.error
@@ -19,10 +18,10 @@ from email.message import Message
 from reader import __version__
 from reader.errors import IngestError
 from reader.ingest.sanitize import display_line
+from reader.ingest.urls import DEFAULT_TIMEOUT, fetch_timeout, is_url
 
-DEFAULT_TIMEOUT = 10.0
-"""Seconds a fetch may take in all (connecting, waiting and reading); the environment
-variable PRESSCHECK_FETCH_TIMEOUT changes it."""
+__all__ = ["DEFAULT_TIMEOUT", "Fetched", "fetch", "fetch_timeout", "is_url"]
+
 MAX_FETCH_BYTES = 16 * 1024 * 1024
 """A page or feed larger than this is refused rather than read whole."""
 CHUNK = 64 * 1024
@@ -46,21 +45,6 @@ class Fetched:
     data: bytes
     media_type: str
     charset: str | None
-
-
-def is_url(text: str) -> bool:
-    """True for an http:// or https:// address."""
-    return text.lower().startswith(("http://", "https://"))
-
-
-def fetch_timeout() -> float:
-    """The fetch timeout in seconds: PRESSCHECK_FETCH_TIMEOUT, else DEFAULT_TIMEOUT."""
-    raw = os.environ.get("PRESSCHECK_FETCH_TIMEOUT", "").strip()
-    try:
-        value = float(raw) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
-    return value if value > 0 else DEFAULT_TIMEOUT
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):

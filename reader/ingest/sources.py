@@ -9,18 +9,22 @@ its entries; an entry becomes an article with `ingest_entry`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reader.errors import IngestError
 from reader.ingest import MAX_FILE_BYTES, article_from_text
 from reader.ingest.decode import decode
 from reader.ingest.feeds import FeedEntry, article_from_entry, looks_like_feed, parse_feed
-from reader.ingest.fetch import Fetched, fetch, is_url
+from reader.ingest.urls import is_url
 from reader.ingest.html import article_from_html, declared_charset, looks_like_html
 from reader.ingest.markdown import markdown_text
 from reader.model import Article
+
+if TYPE_CHECKING:
+    from reader.ingest.fetch import Fetched
 
 Kind = Literal["text", "markdown", "html", "feed"]
 
@@ -81,11 +85,27 @@ def sniff(data: bytes, suffix: str = "", media_type: str = "") -> Kind | None:
     return None
 
 
+Known = Callable[[str], Article | None]
+"""An article read before from the same bytes, by their sha256 (the database's)."""
+
+
 def article_from_bytes(
-    data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = ""
+    data: bytes,
+    source: str,
+    kind: Kind,
+    *,
+    charset: str | None = None,
+    url: str = "",
+    known: Known | None = None,
 ) -> Article:
-    """One article from a text, Markdown or HTML document's bytes."""
+    """One article from a text, Markdown or HTML document's bytes. With `known`, the same
+    bytes from the same source give back the article read before, at the cost of a hash:
+    reopening a 5 MB article does not decode, normalise and scan it again."""
     raw_sha256 = hashlib.sha256(data).hexdigest()
+    if known is not None:
+        before = known(raw_sha256)
+        if before is not None and before.source == source:
+            return before
     if kind == "html":
         text = decode(data, source, charset or declared_charset(data))
         return article_from_html(text, source, raw_sha256=raw_sha256, url=url)
@@ -95,12 +115,14 @@ def article_from_bytes(
     return article_from_text(text, source, raw_sha256=raw_sha256)
 
 
-def _open_bytes(data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "") -> Opened:
+def _open_bytes(
+    data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "", known: Known | None = None
+) -> Opened:
     if kind == "feed":
         decode(data, source)  # refuses empty and binary files with the usual message
         _, entries = parse_feed(data, source)
         return Opened(entries=entries)
-    return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url)])
+    return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url, known=known)])
 
 
 def _kind_of_file(path: Path, data: bytes) -> Kind:
@@ -113,7 +135,7 @@ def _kind_of_file(path: Path, data: bytes) -> Kind:
     return kind
 
 
-def load_file(path: Path) -> Article:
+def load_file(path: Path, known: Known | None = None) -> Article:
     """The one article in a text, Markdown or HTML file; an IngestError for anything else."""
     if path.is_dir():
         raise IngestError(f"{path}: is a folder; open the files in it, or a pack")
@@ -121,10 +143,10 @@ def load_file(path: Path) -> Article:
     kind = _kind_of_file(path, data)
     if kind == "feed":
         raise IngestError(f"{path}: a feed, not one article; open it with `presscheck {path}`")
-    return article_from_bytes(data, str(path), kind)
+    return article_from_bytes(data, str(path), kind, known=known)
 
 
-def open_path(path: str | Path) -> Opened:
+def open_path(path: str | Path, known: Known | None = None) -> Opened:
     """A file's article or feed entries, or every article in a folder (not its subfolders).
 
     A named file that cannot be opened raises an IngestError; in a folder, such files are
@@ -132,12 +154,12 @@ def open_path(path: str | Path) -> Opened:
     """
     path = Path(path)
     if path.is_dir():
-        return _open_folder(path)
+        return _open_folder(path, known)
     data = _read(path)
-    return _open_bytes(data, str(path), _kind_of_file(path, data))
+    return _open_bytes(data, str(path), _kind_of_file(path, data), known=known)
 
 
-def _open_folder(folder: Path) -> Opened:
+def _open_folder(folder: Path, known: Known | None = None) -> Opened:
     try:
         files = sorted(
             p for p in folder.iterdir()
@@ -148,7 +170,7 @@ def _open_folder(folder: Path) -> Opened:
     opened = Opened()
     for file in files:
         try:
-            opened.add(open_path(file))
+            opened.add(open_path(file, known))
         except IngestError as error:
             opened.notices.append(f"skipped {error}")
     if not opened.articles and not opened.entries:
@@ -159,6 +181,8 @@ def _open_folder(folder: Path) -> Opened:
 
 def open_url(url: str, *, timeout: float | None = None) -> Opened:
     """The article of a web page, or the entries of a feed, at `url`."""
+    from reader.ingest.fetch import fetch  # the HTTP machinery, only when a URL is opened
+
     fetched = fetch(url, timeout=timeout)
     return _open_fetched(fetched, url)
 

@@ -29,6 +29,8 @@ WRAP_TICK = 0.05
 """Seconds between two slices of background wrapping of a long article."""
 WRAP_BUDGET = 0.008
 """Seconds of wrapping per slice: keys pressed meanwhile wait at most this long."""
+WRAP_PAUSE = 0.4
+"""Seconds after a cursor move during which background wrapping waits."""
 GUTTER = 3
 """Cells at the left of every row for the marks of the annotations on it."""
 
@@ -162,6 +164,8 @@ class ArticlePane(ScrollView, can_focus=True):
         self._layout: ArticleLayout | None = None
         self._layout_width = -1
         self._wrapping: Timer | None = None
+        self._frame: tuple[int, Style] | None = None
+        self._last_move = 0.0
         self._revision = 0
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
 
@@ -293,7 +297,10 @@ class ArticlePane(ScrollView, can_focus=True):
         return layout
 
     def _wrap_more(self) -> None:
-        """Wrap chunks for up to WRAP_BUDGET seconds, keeping the text at the top in place."""
+        """Wrap chunks for up to WRAP_BUDGET seconds, keeping the text at the top in place;
+        not while the reader is moving (the keys come first)."""
+        if time.monotonic() - self._last_move < WRAP_PAUSE:
+            return
         layout = self._layout
         deadline = time.perf_counter() + WRAP_BUDGET
         shift = 0
@@ -335,11 +342,11 @@ class ArticlePane(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         top = self.scroll_offset.y
         if center:
-            self.scroll_to(y=max(0, row - height // 3), animate=False)
+            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
         elif row < top:
-            self.scroll_to(y=row, animate=False)
+            self.scroll_to(y=row, animate=False, immediate=True)
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False)
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_layout()
@@ -374,14 +381,18 @@ class ArticlePane(ScrollView, can_focus=True):
         layout = self._ensure_layout()
         layout.prepare(self.scroll_offset.y + crop.y, crop.height)
         self._sync_size()
-        return super().render_lines(crop)
+        # what every row of this frame shares, worked out once (rich_style walks the DOM)
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        layout = self._ensure_layout()
+        layout = self._layout or self._ensure_layout()  # render_lines has made it current
         scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
         if row_index >= layout.total:
             return Strip.blank(width, base)
         row = layout.row(row_index)
@@ -396,7 +407,7 @@ class ArticlePane(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"article-pane--{name}")
 
     def _render_row(self, row: Row) -> Strip:
-        base = self.rich_style
+        base = self._frame[1] if self._frame else self.rich_style
         if row.fold:
             lines = sum(1 for line in self.article.text[row.start : row.end].split("\n") if line.strip())
             label = f"▸ {lines} lines of page furniture — x to show"
@@ -437,7 +448,10 @@ class ArticlePane(ScrollView, can_focus=True):
         marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
         if self._heat:  # the class view: how many students marked this row
             marks = [f"{min(most, 99):>2}" if most else ""]
-        gutter = Text("".join(marks)[:GUTTER].ljust(GUTTER), style=self._style("gutter"), end="")
+        gutter_text = "".join(marks)[:GUTTER].ljust(GUTTER)
+        if not text.spans:  # most rows: no need for Rich to lay the text out
+            return Strip([Segment(gutter_text, base + self._style("gutter")), Segment(text.plain, base)])
+        gutter = Text(gutter_text, style=self._style("gutter"), end="")
         segments = list(gutter.render(self.app.console)) + list(text.render(self.app.console))
         segments = list(Segment.apply_style(segments, base))
         return Strip(segments)
@@ -445,10 +459,24 @@ class ArticlePane(ScrollView, can_focus=True):
     # moving -----------------------------------------------------------------------------
 
     def _cursor_moved(self) -> None:
+        self._last_move = time.monotonic()
         self.refresh()
         if self._cursor is not None:
             span = self.selection or self._cursor
             self.post_message(self.SelectionChanged(self, span[0], span[1]))
+            self.call_after_refresh(self._segment_ahead)
+
+    def _segment_ahead(self) -> None:
+        """Once the screen shows the move, find the sentences a page up and a page down, so
+        the next Page Down or Page Up does not wait for the segmenter."""
+        layout, cursor = self._layout, self._cursor
+        if layout is None or cursor is None:
+            return
+        page = max(1, self.scrollable_content_region.height - 1)
+        row = layout.row_of(cursor[0])
+        for target in (row + page, row - page):
+            if 0 <= target < layout.total:
+                self._sentences.sentence_at(layout.row(target).start)
 
     def _move_to(self, span: Span | None, *, extend: bool = False) -> None:
         if span is None:
@@ -481,11 +509,11 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def action_cursor_first(self) -> None:
         self._move_to(self._sentences.first())
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)
 
     def action_cursor_last(self) -> None:
         self._move_to(self._sentences.last())
-        self.scroll_end(animate=False)
+        self.scroll_end(animate=False, immediate=True)
 
     def _page(self, direction: int) -> None:
         if self._cursor is None:
@@ -493,7 +521,7 @@ class ArticlePane(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height - 1)
         row = self.row_of(self._cursor[0]) + direction * height
         row = max(0, min(row, self.row_count - 1))
-        self.scroll_to(y=max(0, self.scroll_offset.y + direction * height), animate=False)
+        self.scroll_to(y=max(0, self.scroll_offset.y + direction * height), animate=False, immediate=True)
         landed = self.row_at(row)
         target = self._sentences.sentence_at(landed.start)
         if direction < 0 and (target is None or target[0] > landed.end):

@@ -18,7 +18,7 @@ from textual.worker import Worker, get_current_worker
 
 from reader.errors import UserError
 from reader.ingest.feeds import FeedEntry
-from reader.ingest.fetch import fetch_timeout
+from reader.ingest.urls import fetch_timeout
 from reader.ingest.sanitize import display_line
 from reader.ingest.sources import open_source
 from reader.launch import MAX_OPEN, Session, unique_entries

@@ -1,0 +1,119 @@
+"""The key bar: the keys that work here, drawn as one line by one widget.
+
+Textual's Footer mounts a widget per key and recomposes all of them whenever the
+bindings change (a focus move, a key becoming enabled): that cost about 0.25 s of start-up
+and 100-200 ms on some key presses with a long article open. This bar re-renders one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class KeyHint:
+    """One key shown in the bar, and the cells it takes."""
+
+    key: str
+    display: str
+    description: str
+    enabled: bool
+
+
+class KeyBar(Widget, can_focus=False):
+    """The shown bindings of the focused widget and its screen, and the command palette's
+    key on the right. Click a key to press it."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--palette"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--palette {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._regions: list[tuple[int, int, KeyHint]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh()
+
+    def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
+        """The keys to show (one per action, in binding order) and the palette's key."""
+        active = self.screen.active_bindings
+        shown: dict[str, KeyHint] = {}
+        for _node, binding, enabled, _tooltip in active.values():
+            if binding.show and binding.action not in shown:
+                display = self.app.get_key_display(binding)
+                shown[binding.action] = KeyHint(binding.key, display, binding.description, enabled)
+        palette = None
+        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
+            palette = KeyHint(binding.key, self.app.get_key_display(binding), binding.description, enabled)
+        return list(shown.values()), palette
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        hints, palette = self.hints()
+        width = self.size.width
+        right = Text()
+        if palette is not None:
+            right.append("▏", self.get_component_rich_style("key-bar--palette"))
+            right.append(f" {palette.display} ", key_style)
+            right.append(f"{palette.description} ", description_style)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        regions: list[tuple[int, int, KeyHint]] = []
+        room = width - right.cell_len if palette is not None else width
+        for hint in hints:
+            piece = Text.assemble((f" {hint.display} ", key_style), (f"{hint.description} ", description_style))
+            if not hint.enabled:
+                piece.stylize("dim")
+            if line.cell_len + piece.cell_len > room:
+                break
+            regions.append((line.cell_len, line.cell_len + piece.cell_len, hint))
+            line.append_text(piece)
+        if palette is not None and width >= right.cell_len:
+            line.append(" " * max(0, width - line.cell_len - right.cell_len))
+            start = line.cell_len
+            line.append_text(right)
+            regions.append((start + 1, line.cell_len, palette))
+        self._regions = regions
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, hint in self._regions:
+            if start <= event.x < end:
+                if hint.enabled:
+                    self.app.simulate_key(hint.key)
+                else:
+                    self.app.bell()
+                return

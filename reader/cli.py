@@ -31,6 +31,8 @@ commands:
   presscheck compare KEY STUDENT ...
                                score exports against an answer key (table, or md/json/csv)
   presscheck pack create|check build an exercise pack, or list a pack's problems
+  presscheck serve [PATH ...]  the same app in web browsers, one session per tab
+                               (127.0.0.1 only unless --host; then a token is needed)
 
 Run `presscheck COMMAND --help` for a command's options.
 """
@@ -65,6 +67,8 @@ def open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="articles, folders or packs")
     _common(parser)
+    # `presscheck serve` runs the app with it: every session asks for its student's name
+    parser.add_argument("--ask-author", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"presscheck {__version__}")
     return parser
 
@@ -118,10 +122,13 @@ def run_open(argv: Sequence[str]) -> int:
     args = open_parser().parse_args(argv)
     from reader.launch import prepare_session
 
-    session = prepare_session(args.paths, db_path(args), author_override(args))
+    session = prepare_session(args.paths, db_path(args), author_override(args), ask_author=args.ask_author)
     from reader.app import PresscheckApp  # the only place the UI is imported
 
-    PresscheckApp(session).run()
+    try:
+        PresscheckApp(session).run()
+    finally:
+        session.store.close()  # fold the journal in: the file alone holds everything
     return 0
 
 
@@ -190,7 +197,10 @@ def run_db(argv: Sequence[str]) -> int:
         return 0 if report.ok else 1
     restored, aside = recover_database(path)
     kept = f"; the unreadable file is kept as {aside}" if aside else ""
-    print(f"restored {path} from {restored.name}{kept}")
+    if restored.name.endswith(".journal"):
+        print(f"kept {path} and the changes of {restored.name} before its damaged line{kept}")
+    else:
+        print(f"restored {path} from {restored.name}{kept}")
     return 0
 
 
@@ -384,6 +394,52 @@ def run_pack(argv: Sequence[str]) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _token(text: str) -> str:
+    if len(text) < 8 or not all(c.isascii() and (c.isalnum() or c in "-_.~") for c in text):
+        raise argparse.ArgumentTypeError("a token is at least 8 letters, digits or - _ . ~")
+    return text
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presscheck serve",
+        description="Serve the app (the same PATHs as `presscheck PATH ...`) to web browsers "
+        "with textual-serve: each browser tab runs its own presscheck, asks for its student's "
+        "name, and saves to the one database. Listens on 127.0.0.1 (this computer) unless "
+        "--host says otherwise; then every request needs the access token, which is part of "
+        "the printed link to hand out. Ctrl+C stops the server and every session.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="articles, folders or packs")
+    parser.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every network of this computer)",
+    )
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--token", type=_token,
+        help="the access token to require (default: a new random one when --host is not local)",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help="the annotation database (env PRESSCHECK_DB; default ./annotations/annotations.json)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def run_serve(argv: Sequence[str]) -> int:
+    args = serve_parser().parse_args(argv)
+    from reader.serve import serve
+
+    return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token)
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "export": run_export,
     "import": run_import,
@@ -391,6 +447,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "compare": run_compare,
     "class": run_class,
     "pack": run_pack,
+    "serve": run_serve,
 }
 
 

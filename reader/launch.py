@@ -10,8 +10,8 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.classroom.class_view import ClassView
 from reader.classroom.pack import (
     DEFAULT_RELATIONS,
     Pack,
@@ -21,16 +21,18 @@ from reader.classroom.pack import (
     is_pack,
     load_pack,
 )
-from reader.ingest import load_article
+
 from reader.ingest.feeds import FeedEntry
-from reader.ingest.fetch import is_url
-from reader.ingest.sources import open_path
+from reader.ingest.urls import is_url
+from reader.ingest.sources import Known, load_file, open_path
 from reader.model import Annotation, Article
 from reader.store import Store
 
+if TYPE_CHECKING:
+    from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
+
 MAX_OPEN = 4
 """Articles opened side by side at the start; the others wait in the library."""
-
 
 @dataclass
 class Session:
@@ -55,14 +57,15 @@ class Session:
     heat_students: int = 0
     banner: str = ""
     """A line for the status bar when the screen opens."""
-
+    remember_author: bool = True
+    """Use and keep the name remembered in the database; `presscheck serve` turns it off, so
+    that every student's session asks for their own name and remembers none."""
 
 def login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "reader"
-
 
 @dataclass
 class _Collected:
@@ -72,13 +75,13 @@ class _Collected:
     notices: list[str] = field(default_factory=list)
     pack: Pack | None = None
 
-
-def _collect(paths: list[str]) -> _Collected:
-    """Read every local path; URLs are only noted, to be fetched by the app."""
+def _collect(paths: list[str], known: Known | None = None) -> _Collected:
+    """Read every local path; URLs are only noted, to be fetched by the app. Files the
+    database already holds, byte for byte, come back from it (`known`)."""
     found = _Collected()
     if not paths:
         found.pack = load_pack(default_pack_folder())
-        found.articles = [load_article(path) for path in found.pack.articles]
+        found.articles = [load_file(Path(path), known) for path in found.pack.articles]
         return found
     for raw in paths:
         if is_url(raw):
@@ -88,34 +91,39 @@ def _collect(paths: list[str]) -> _Collected:
         if is_pack(path):  # a pack folder, or a pack .zip
             pack = load_pack(path)
             found.pack = found.pack or pack
-            found.articles.extend(load_article(file) for file in pack.articles)
+            found.articles.extend(load_file(Path(file), known) for file in pack.articles)
             continue
-        opened = open_path(path)
+        opened = open_path(path, known)
         found.articles.extend(opened.articles)
         found.entries.extend(opened.entries)
         found.notices.extend(opened.notices)
     return found
 
+def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bool = False) -> Session:
+    """Open the database, read the articles, and settle who is annotating.
 
-def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
-    """Open the database, read the articles, and settle who is annotating."""
-    found = _collect(paths)
+    `ask_author` (`presscheck serve`: many students on one database) leaves the name the
+    database remembers alone: unless `author` is given, the app asks for it, every session.
+    """
+    store = Store.open(db)
+    by_raw = {article.raw_sha256: article for article in store.articles() if article.raw_sha256}
+    found = _collect(paths, by_raw.get)
     pack = found.pack
     articles: list[Article] = []
     for article in found.articles:
         if all(a.id != article.id for a in articles):
             articles.append(article)
-    store = Store.open(db)
     for article in articles:
         store.put_article(article)
     notices = list(found.notices)
     if len(articles) > MAX_OPEN:
         notices.append(f"{len(articles) - MAX_OPEN} more article(s) are in the library (o)")
         articles = articles[:MAX_OPEN]
-    remembered = store.get_meta("author", "")
-    author = author or remembered  # when still empty, the app asks once
-    if author and author != remembered:
-        store.set_meta("author", author)
+    if not ask_author:
+        remembered = store.get_meta("author", "")
+        author = author or remembered  # when still empty, the app asks once
+        if author and author != remembered:
+            store.set_meta("author", author)
     tags = pack.tags if pack and pack.tags else default_tags()
     annotations = store.annotations(a.id for a in articles)
     return Session(
@@ -129,8 +137,8 @@ def prepare_session(paths: list[str], db: Path, author: str = "") -> Session:
         notices=notices,
         pending=list(found.urls),
         feed_entries=unique_entries(found.entries),
+        remember_author=not ask_author,
     )
-
 
 def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
     """Feed entries without repeats (the same entry of a feed opened twice)."""
@@ -141,7 +149,6 @@ def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
             seen.add((entry.feed_source, entry.key))
             kept.append(entry)
     return kept
-
 
 def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
     """The read-only session of the class view: the key's items over the class's heat."""

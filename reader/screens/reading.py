@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Tab, Tabs
+from textual.widgets import Label, Tab, Tabs
 
 from reader.anchoring import describe
 from reader.history import Change, History
@@ -31,6 +31,7 @@ from reader.screens.library import LibraryEntry, LibraryScreen, chosen_feed_entr
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar, compile_query
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
 
@@ -120,7 +121,7 @@ class ReadingScreen(Screen[None]):
         yield FindBar(id="find-bar")
         where = "nothing is saved" if self.session.read_only else str(self.session.store.path)
         yield StatusBar(where, self.session.author, id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     @staticmethod
     def _source_line(article: Article) -> str:
@@ -143,7 +144,8 @@ class ReadingScreen(Screen[None]):
             self._say(self.session.banner)
         self._first_open_instructions()
         if not self.session.author and not self.session.read_only:
-            self.app.push_screen(AuthorDialog(login_name()), self._author_chosen)
+            remember = self.session.remember_author
+            self.app.push_screen(AuthorDialog(login_name() if remember else "", remember), self._author_chosen)
 
     def _first_open_instructions(self) -> None:
         """On a pack's first open in this database, say where the instructions are: a notice,
@@ -178,7 +180,8 @@ class ReadingScreen(Screen[None]):
         name = name or login_name()
         self.session.author = name
         self.query_one(StatusBar).author = name
-        self.app.persist(partial(self.session.store.set_meta, "author", name))  # type: ignore[attr-defined]
+        if self.session.remember_author:
+            self.app.persist(partial(self.session.store.set_meta, "author", name))  # type: ignore[attr-defined]
 
     # layout modes -----------------------------------------------------------------------
 

@@ -312,6 +312,31 @@ async def test_author_is_asked_once_and_remembered(make_app, db_path):
         assert again.session.author == "Ada"
 
 
+async def test_a_served_session_asks_every_student_and_remembers_no_name(db_path, seeds):
+    """`presscheck serve` runs the app with --ask-author: one database, many students."""
+    from reader.app import PresscheckApp
+    from reader.launch import prepare_session
+
+    Store.open(db_path).set_meta("author", "the teacher")
+    session = prepare_session([str(seeds)], db_path, ask_author=True)
+    assert session.author == ""
+    app = PresscheckApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#author", Input)
+        assert field.value == ""  # no name offered: not the teacher's, not the login's
+        await pilot.press("escape")  # a name is needed
+        await pilot.pause()
+        assert app.screen.query_one("#author", Input) is field
+        field.value = "Bo"
+        await pilot.press("enter")
+        await pilot.press("t", "enter")
+        await settle(app, pilot)
+        [claim] = saved(db_path).values()
+        assert claim.author == "Bo"
+    assert Store.open(db_path).get_meta("author") == "the teacher"
+
+
 async def test_narrow_terminal_shows_tabs_and_toggles_the_sidebar(make_app, db_path):
     app = make_app()
     async with app.run_test(size=(60, 20)) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual.app import App
@@ -141,8 +142,11 @@ class PresscheckApp(App[None]):
             return None
         async with self._save_lock:
             try:
+                # on a shared database (presscheck serve), only this student's annotations
+                only_mine = not self.session.remember_author
                 path, count = await asyncio.to_thread(
-                    hand_in, self.session.store, self.session.author, pack, Path.cwd()
+                    partial(hand_in, only_mine=only_mine),
+                    self.session.store, self.session.author, pack, Path.cwd(),
                 )
             except UserError as error:
                 self.notify(str(error), severity="error", timeout=10, markup=False)

@@ -26,12 +26,19 @@ def hand_in_name(author: str, pack: Pack) -> str:
     return f"{slug(author)}-{slug(exercise)}.json"
 
 
-def hand_in(store: Store, author: str, pack: Pack, folder: Path) -> tuple[Path, int]:
-    """Write the hand-in file into `folder`; returns its path and how many annotations."""
+def hand_in(
+    store: Store, author: str, pack: Pack, folder: Path, *, only_mine: bool = False
+) -> tuple[Path, int]:
+    """Write the hand-in file into `folder`; returns its path and how many annotations.
+
+    `only_mine` keeps the annotations `author` made and no one else's: a database that a
+    class shares (`presscheck serve`) holds every student's."""
     if not author.strip():
         raise UserError("no student name yet; give it with --author (or open the app once)")
     wanted = {load_article(path).id for path in pack.articles}
     known = {article.id for article in store.articles()}
     path = folder / hand_in_name(author, pack)
-    count = write_export(store, "json", path, sorted(wanted & known) or None, author)
+    count = write_export(
+        store, "json", path, sorted(wanted & known) or None, author, author if only_mine else None
+    )
     return path, count

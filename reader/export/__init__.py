@@ -32,19 +32,29 @@ SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
 """The file suffix each format is written with by default."""
 
 
-def select(store: Any, article_ids: Iterable[str] | None = None) -> tuple[list[Any], list[Any]]:
-    """The articles and annotations of `store`, only those touching `article_ids` if given."""
+def select(
+    store: Any, article_ids: Iterable[str] | None = None, only_author: str | None = None
+) -> tuple[list[Any], list[Any]]:
+    """The articles and annotations of `store`, only those touching `article_ids` if given,
+    and only `only_author`'s if given (a hand-in from a database a class shares)."""
     wanted = None if article_ids is None else set(article_ids)
     articles = store.articles()
     if wanted:
         unknown = sorted(wanted - {a.id for a in articles})
         if unknown:
             raise UserError(f"{store.path}: no article with id {', '.join(unknown)}")
-    return articles, store.annotations(wanted)
+    annotations = store.annotations(wanted)
+    if only_author is not None:
+        annotations = [a for a in annotations if a.author == only_author]
+    return articles, annotations
 
 
 def render_export(
-    store: Any, format: str, article_ids: Iterable[str] | None = None, author: str | None = None
+    store: Any,
+    format: str,
+    article_ids: Iterable[str] | None = None,
+    author: str | None = None,
+    only_author: str | None = None,
 ) -> tuple[bytes, int]:
     """The export of `store` in `format` (json, w3c, csv, md), and how many annotations it holds.
 
@@ -52,7 +62,7 @@ def render_export(
     """
     if format not in FORMATS:
         raise UserError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
-    articles, annotations = select(store, article_ids)
+    articles, annotations = select(store, article_ids, only_author)
     if author is None:
         author = str(store.get_meta("author", "") or "")
     if format == "json":
@@ -80,6 +90,7 @@ def write_export(
     path: str | os.PathLike[str],
     article_ids: Iterable[str] | None = None,
     author: str | None = None,
+    only_author: str | None = None,
 ) -> int:
     """Write the export to `path` (atomically: a temp file renamed over it); the annotation count.
     A path that exists and is not a regular file (/dev/null, a pipe, a terminal) is written
@@ -87,7 +98,7 @@ def write_export(
 
     Raises a UserError with a one-line message naming the file when it cannot be written.
     """
-    blob, count = render_export(store, format, article_ids, author)
+    blob, count = render_export(store, format, article_ids, author, only_author)
     target = Path(path)
     try:
         special = not stat.S_ISREG(target.stat().st_mode)

@@ -60,3 +60,27 @@ async def test_instructions_are_one_key_away_and_announced_once(make_app, db_pat
     async with again.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         assert not any("Press i" in n.message for n in again._notifications)
+
+
+async def test_a_hand_in_from_a_shared_database_holds_only_its_students_work(make_app, workdir, db_path, seeds):
+    """presscheck serve: one database for the class; Bo's hand-in must not carry Ada's."""
+    from reader.anchoring import describe
+    from reader.ingest import load_article
+    from reader.model import Annotation
+
+    article = load_article(load_pack(seeds).articles[0])
+    Store.open(db_path).put_many(
+        [article],
+        [Annotation(kind="claim", targets=(describe(article.id, article.text, 0, 20),), author="Ada")],
+    )
+    app = make_app(author="Bo")
+    app.session.remember_author = False  # as `presscheck serve` runs it
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("j", "t", "enter", "h")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    [handed] = list(workdir.glob("bo-*.json"))
+    document = json.loads(handed.read_text())
+    assert [a["author"] for a in document["annotations"]] == ["Bo"]
+    assert {a.author for a in Store.open(db_path).annotations()} == {"Ada", "Bo"}

@@ -49,7 +49,8 @@ class PresscheckApp(App[None]):
         self._pending = 0
         self._unsaved: list[Callable[[], None]] = []
         self._retry_timer: Timer | None = None
-        self._known_signature = database_signature(session.store.path)
+        # what the screen shows: the store as prepare_session read it
+        self._seen_foreign, self._known_signature = session.store.seen()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
@@ -87,7 +88,11 @@ class PresscheckApp(App[None]):
                         self._unsaved = queue[index:]
                         self._save_failed(str(error) or type(error).__name__)
                         return
-                self._known_signature = await asyncio.to_thread(database_signature, self.session.store.path)
+                foreign, signature = self.session.store.seen()
+                if foreign == self._seen_foreign:
+                    # only our own saves since the screen was current: it still is. Else a
+                    # save took in another process's changes, and the watch must show them.
+                    self._known_signature = signature
             finally:
                 if operation is not None:
                     self._pending -= 1
@@ -176,7 +181,7 @@ class PresscheckApp(App[None]):
             return
         if self._pending or self._unsaved:
             return  # a change of ours started meanwhile; look again on the next tick
-        self._known_signature = signature
+        self._seen_foreign, self._known_signature = store.seen()
         screen.merge_external(annotations)
 
     # quitting ---------------------------------------------------------------------------

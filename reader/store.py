@@ -218,7 +218,17 @@ class DurableStorage(Storage):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.journal = journal_path(self.path)
+        self.foreign_changes = 0
+        """How many times this storage took in what another process wrote (journal lines,
+        or a new snapshot), so a view of the data knows to reload; never reset."""
+        self._seen_before = False
         self.forget()
+
+    @property
+    def signature(self) -> Signature:
+        """The files' `stat` as this storage last read or wrote them (see
+        `database_signature`): a different signature on disk is someone else's save."""
+        return (self._snapshot, self._journal)
 
     # reading ----------------------------------------------------------------------------
 
@@ -240,6 +250,9 @@ class DurableStorage(Storage):
         except OSError as error:
             raise DatabaseError(f"{self.path}: cannot read the database ({error.strerror})") from None
         self.forget()
+        if self._seen_before:  # a snapshot other than the one we read or wrote last
+            self.foreign_changes += 1
+        self._seen_before = True
         self._data = parse_database(raw, self.path)
         # The tables are long-lived and hold no cycles: keep the cyclic garbage collector
         # from walking their ~50 objects per annotation at every burst of allocations
@@ -279,6 +292,7 @@ class DurableStorage(Storage):
         if self._offset == 0:
             self._journal_valid = valid
         if self._journal_valid and changes:
+            self.foreign_changes += 1  # our own appends move the offset past themselves
             _apply(self._data, changes)  # type: ignore[arg-type]
             for table, doc_id, doc in changes:
                 self._index_change(table, doc_id, doc)
@@ -355,6 +369,7 @@ class DurableStorage(Storage):
         except OSError:
             mode = NEW_FILE_MODE
         self._write_file(self.path, blob, mode, rotate=True)
+        self._seen_before = True
         self._data = data
         self._snapshot = _stat_signature(self.path)
         self._snapshot_size = len(blob)
@@ -595,6 +610,13 @@ class Store:
                     f"{self.path}: locked by another process for over {self.lock_timeout:g} s; "
                     "try again, or remove the .lock file if no presscheck is running"
                 ) from None
+
+    def seen(self) -> tuple[int, Signature]:
+        """(how many times other processes' saves were taken in, the files' signature as
+        last read or written): a view built from this store compares them to know whether
+        it is current."""
+        with self._thread_lock:
+            return self._storage.foreign_changes, self._storage.signature
 
     # settings ---------------------------------------------------------------------------
 

@@ -214,3 +214,22 @@ def test_an_empty_or_foreign_journal_is_not_extended(tmp_path):
     Store.open(db).put_annotation(second)
     assert _ids_on_disk(db) == {first.id, second.id}
     assert os.path.getsize(journal_of(db)) > 0 and journal_of(db).read_bytes().startswith(b'{"journal"')
+
+
+def test_a_store_counts_what_it_took_in_from_other_processes_not_its_own_saves(tmp_path):
+    """The app keeps its screen current by this count: a save of its own that also took
+    in another process's lines must not be mistaken for 'nothing new'."""
+    db = tmp_path / "db.json"
+    mine, theirs = Store.open(db), Store.open(db)
+    count, signature = mine.seen()
+    mine.put_annotation(_claim("mine"))
+    assert mine.seen()[0] == count and mine.seen()[1] != signature
+    theirs.put_annotation(_claim("theirs"))
+    mine.put_annotation(_claim("mine again"))  # catches up with theirs on the way
+    assert mine.seen()[0] == count + 1
+    theirs.close()  # a new snapshot from another process
+    mine.annotations()
+    assert mine.seen()[0] == count + 2
+    from reader.store import database_signature
+
+    assert mine.seen()[1] == database_signature(db)

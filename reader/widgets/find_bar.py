@@ -39,7 +39,9 @@ class FindBar(Horizontal):
         width: auto;
         padding: 0 1;
     }
-    FindBar > Input {
+    FindBar > Input, FindBar > Input:focus {
+        /* Input's own :focus rule draws a tall border, which in one row left only its
+           edge on screen: the typed query was invisible */
         width: 1fr;
         height: 1;
         border: none;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -22,18 +23,17 @@ from reader.ingest.sanitize import display_line
 from reader.launch import Session, login_name
 from reader.model import Annotation, Article, Target
 from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields, preview
-from reader.screens.author_dialog import AuthorDialog
-from reader.screens.export_dialog import ExportDialog
-from reader.screens.filter_dialog import FilterDialog
-from reader.screens.help import HelpScreen
-from reader.screens.instructions import InstructionsScreen
-from reader.screens.library import LibraryEntry, LibraryScreen, chosen_feed_entries, feed_library_entries
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar, compile_query
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from reader.screens.library import LibraryEntry
+
+# The dialogs below are imported where they are opened: start-up does not need them.
 
 WRITING_ACTIONS = frozenset(
     {"tag_claim", "mark_contradiction", "mark_link", "add_note", "edit", "delete", "undo", "redo",
@@ -118,8 +118,8 @@ class ReadingScreen(Screen[None]):
             # URLs and feed entries still to fetch, notices, or the hint when nothing is open
             yield SourceLoader(self.session, id="source-loader")
             yield AnnotationSidebar(id="sidebar")
-        yield FindBar(id="find-bar")
         where = "nothing is saved" if self.session.read_only else str(self.session.store.path)
+        yield FindBar(id="find-bar")  # composed now: keys typed right after / must reach it
         yield StatusBar(where, self.session.author, id="status")
         yield KeyBar(id="keys")
 
@@ -144,6 +144,8 @@ class ReadingScreen(Screen[None]):
             self._say(self.session.banner)
         self._first_open_instructions()
         if not self.session.author and not self.session.read_only:
+            from reader.screens.author_dialog import AuthorDialog
+
             remember = self.session.remember_author
             self.app.push_screen(AuthorDialog(login_name() if remember else "", remember), self._author_chosen)
 
@@ -168,6 +170,8 @@ class ReadingScreen(Screen[None]):
         if pack is None:
             self.notify("No exercise is open; instructions come with a pack.", severity="warning")
             return
+        from reader.screens.instructions import InstructionsScreen
+
         self.app.push_screen(InstructionsScreen(pack.title, pack.instructions))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -506,6 +510,8 @@ class ReadingScreen(Screen[None]):
                 self.sidebar_filter = where
                 self._show_annotations()
 
+        from reader.screens.filter_dialog import FilterDialog
+
         self.app.push_screen(FilterDialog(tags, self.sidebar_filter), chosen)
 
     # find -------------------------------------------------------------------------------
@@ -551,12 +557,16 @@ class ReadingScreen(Screen[None]):
             ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
             ("In the find bar", [b for b in Bar.BINDINGS if isinstance(b, Binding)]),
         ]
+        from reader.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(groups))
 
     def action_export(self) -> None:
         def chosen(format: str | None) -> None:
             if format:
                 self.run_worker(self._export(format), group="export", exit_on_error=False)
+
+        from reader.screens.export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(str(self.session.store.path.parent)), chosen)
 
@@ -581,6 +591,8 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _load_library(self) -> None:
+        from reader.screens.library import LibraryEntry, feed_library_entries
+
         store = self.session.store
         articles = store.articles()
         counts: Counter[str] = Counter()
@@ -598,6 +610,8 @@ class ReadingScreen(Screen[None]):
         self.app.call_from_thread(self._show_library, entries, by_id)
 
     def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
+        from reader.screens.library import LibraryScreen, chosen_feed_entries
+
         def chosen(ids: list[str] | None) -> None:
             if ids:
                 pending = chosen_feed_entries(self.session.feed_entries, ids)  # fetched by the next screen

@@ -30,6 +30,7 @@ none of the pack's articles is skipped with a reason; the others are still score
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 from collections import Counter
@@ -169,13 +170,17 @@ def item_score(key: Item, student: Item) -> float:
 
 
 def match(key: Sequence[Item], student: Sequence[Item], threshold: float) -> dict[int, int]:
-    """Key index → student index, greedy by best score, each used at most once."""
+    """Key index → student index, greedy by best score, each used at most once.
+
+    Only pairs that can score above 0 are scored: a student item whose kind and number of
+    ends are the key item's and one of whose spans overlaps the key item's first span
+    (found by bisecting spans sorted by start), so a key against 10k items is not 10k
+    comparisons per key item."""
     candidates = []
-    for k, key_item in enumerate(key):
-        for s, student_item in enumerate(student):
-            score = item_score(key_item, student_item)
-            if score >= threshold and score > 0:
-                candidates.append((-score, k, s))
+    for k, s in _overlapping_pairs(key, student):
+        score = item_score(key[k], student[s])
+        if score >= threshold and score > 0:
+            candidates.append((-score, k, s))
     candidates.sort()
     pairs: dict[int, int] = {}
     used: set[int] = set()
@@ -183,6 +188,32 @@ def match(key: Sequence[Item], student: Sequence[Item], threshold: float) -> dic
         if k not in pairs and s not in used:
             pairs[k] = s
             used.add(s)
+    return pairs
+
+
+def _overlapping_pairs(key: Sequence[Item], student: Sequence[Item]) -> list[tuple[int, int]]:
+    """(key index, student index) for every student item that shares a key item's kind and
+    number of ends and has a span overlapping the key item's first span, in index order."""
+    groups: dict[tuple[str, int, str], list[tuple[int, int, int]]] = {}
+    for s, item in enumerate(student):
+        for article, start, end in item.spans:
+            groups.setdefault((item.kind, len(item.spans), article), []).append((start, end, s))
+    index = {
+        group: ([start for start, _, _ in entries], max(end - start for start, end, _ in entries), entries)
+        for group, entries in ((g, sorted(e)) for g, e in groups.items())
+    }
+    pairs: list[tuple[int, int]] = []
+    for k, item in enumerate(key):
+        if not item.spans:
+            continue
+        article, start, end = item.spans[0]
+        found = index.get((item.kind, len(item.spans), article))
+        if found is None:
+            continue
+        starts, longest, entries = found
+        low, high = bisect.bisect_left(starts, start - longest), bisect.bisect_left(starts, end)
+        near = sorted({s for s_start, s_end, s in entries[low:high] if s_end > start})
+        pairs.extend((k, s) for s in near)
     return pairs
 
 

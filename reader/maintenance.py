@@ -18,6 +18,7 @@ from reader.store import (
     JournalDamaged,
     Store,
     backup_paths,
+    fsync_folder,
     generation_of,
     journal_path,
     lock_for,
@@ -127,4 +128,5 @@ def _cut_journal(journal: Path, raw: bytes, valid_bytes: int) -> tuple[Path, Pat
         os.fsync(handle.fileno())
     os.link(journal, aside)
     os.replace(tmp, journal)
+    fsync_folder(journal.parent)
     return journal, aside

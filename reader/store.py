@@ -37,14 +37,10 @@ from typing import Any
 
 import orjson
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
 
 from reader.errors import DatabaseError
 from reader.model import SCHEMA_VERSION, Annotation, Article
-
-TABLES = ("articles", "annotations", "meta")
 
 Tables = dict[str, dict[str, Any]]
 Change = tuple[str, str, dict[str, Any] | None]
@@ -70,7 +66,7 @@ KEY_FIELDS = {"articles": "id", "annotations": "id", "meta": "key"}
 """The field that identifies a record of each table."""
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -402,7 +398,7 @@ class DurableStorage(Storage):
             if rotate:
                 self._rotate_backups()
             os.replace(tmp, path)
-            _fsync_folder(folder)
+            fsync_folder(folder)
         except OSError as error:
             self.forget()
             try:
@@ -507,19 +503,6 @@ class DurableStorage(Storage):
         self.forget()
 
 
-class _SharedTable(Table):
-    """A TinyDB table that trusts nothing it cached: another process may write the file."""
-
-    default_query_cache_capacity = 0
-
-    def _get_next_id(self) -> int:
-        return max((int(key) for key in self._read_table()), default=0) + 1
-
-
-class _SharedTinyDB(TinyDB):
-    table_class = _SharedTable
-
-
 class Store:
     """Articles, annotations and settings of one database file."""
 
@@ -528,9 +511,10 @@ class Store:
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._file_lock = lock_for(self.path, lock_timeout)
-        self._db = _SharedTinyDB(self.path, storage=DurableStorage)
-        self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
-        self._tables = {name: self._db.table(name) for name in TABLES}
+        # the TinyDB file format, read and written through its storage directly: lookups use
+        # the storage's indexes, and a change is one journal append (TinyDB's Table API
+        # would rewrite the whole file for each)
+        self._storage = DurableStorage(self.path)
         self.problems: list[str] = []
         """Records that could not be read; they stay in the file untouched."""
 
@@ -639,12 +623,11 @@ class Store:
     def _put(self, table_name: str, record: dict[str, Any]) -> None:
         """Insert or replace one record with a single journal append, and no write at all
         when nothing changed."""
-        self._storage.read()
-        key = record[KEY_FIELDS[table_name]]
-        doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], key)
+        data = self._storage.read() or {}
+        doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], record[KEY_FIELDS[table_name]])
         if doc_id is None:
             doc_id = self._storage.next_id(table_name)
-        elif (self._storage.read() or {}).get(table_name, {}).get(doc_id) == record:
+        elif data.get(table_name, {}).get(doc_id) == record:
             return
         self._storage.append([(table_name, doc_id, record)])
 
@@ -687,7 +670,7 @@ class Store:
                 *(("articles", a.to_dict(), False) for a in articles),
                 *(("annotations", a.to_dict(), True) for a in annotations),
             ):
-                doc_id = self._storage.find(table_name, "id", record["id"])
+                doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], record["id"])
                 if doc_id is not None:
                     if not replace or data[table_name].get(doc_id) == record:
                         continue
@@ -695,7 +678,7 @@ class Store:
                     number = next_ids.get(table_name) or int(self._storage.next_id(table_name))
                     next_ids[table_name] = number + 1
                     doc_id = str(number)
-                    self._storage.remember(table_name, "id", record["id"], doc_id)
+                    self._storage.remember(table_name, KEY_FIELDS[table_name], record["id"], doc_id)
                 changes.append((table_name, doc_id, record))
             if changes:
                 self._storage.append(changes)
@@ -703,7 +686,7 @@ class Store:
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():
             self._storage.read()
-            doc_id = self._storage.find("annotations", "id", annotation_id)
+            doc_id = self._storage.find("annotations", KEY_FIELDS["annotations"], annotation_id)
             if doc_id is not None:
                 self._storage.append([("annotations", doc_id, None)])
 

@@ -138,3 +138,16 @@ def test_a_missing_migration_step_is_a_clear_error_and_changes_nothing(tmp_path,
     with pytest.raises(DatabaseError, match="no migration from schema 2"):
         Store.open(path)
     assert path.read_bytes() == before
+
+
+def test_the_file_is_a_tinydb_database_tinydb_itself_reads(tmp_path):
+    """Store reads and writes through its storage directly; the file stays TinyDB's, with
+    the journal's changes included when TinyDB opens it with that storage."""
+    from tinydb import TinyDB
+
+    path = tmp_path / "db.json"
+    store = Store.open(path)
+    claim = _claim()
+    store.put_annotation(claim)
+    [record] = TinyDB(path, storage=DurableStorage).table("annotations").all()
+    assert record["id"] == claim.id

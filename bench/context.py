@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from terminal import Terminal
+import inputs
+from terminal import Pane, Terminal, TerminalError
 
 if TYPE_CHECKING:
     from reader.model import Article
@@ -67,6 +68,17 @@ class Context:
         """Record whether a launch of `argv` showed the article (see `skip_reason`)."""
         if argv[0] == str(self.presscheck):
             self._failed_opens = 0 if shown else self._failed_opens + 1
+
+    def wait_for_article(self, pane: Pane, argv: list[str], timeout: float, what: str) -> float:
+        """When the article's first words showed on `pane`, launched from `argv`; the launch
+        is recorded with `opened` either way (a TerminalError when they never show)."""
+        try:
+            shown, _ = self.terminal.wait_for(pane, lambda screen: inputs.FIRST_WORDS in screen, timeout, what=what)
+        except TerminalError:
+            self.opened(argv, False)
+            raise
+        self.opened(argv, True)
+        return shown
 
     @property
     def terminal(self) -> Terminal:

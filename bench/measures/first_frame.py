@@ -54,13 +54,7 @@ def launch(ctx: Context, argv: list[str], figure: Figure, quit_keys: tuple[str, 
     terminal = ctx.terminal
     pane = terminal.spawn(argv, cwd=ctx.work)
     try:
-        try:
-            shown, _ = terminal.wait_for(pane, lambda screen: inputs.FIRST_WORDS in screen, TIMEOUT,
-                                         what="the article's first words")
-        except TerminalError:
-            ctx.opened(argv, False)
-            raise
-        ctx.opened(argv, True)
+        shown = ctx.wait_for_article(pane, argv, TIMEOUT, "the article's first words")
         figure.samples.append((shown - pane.started) * 1000)
         try:
             memory = memory_of(program_pid(pane.pid, Path(argv[0]).name))

@@ -79,12 +79,10 @@ def open_article(ctx: Context, argv: list[str]) -> Pane:
     terminal = ctx.terminal
     pane = terminal.spawn(argv, cwd=ctx.work)
     try:
-        terminal.wait_for(pane, lambda screen: inputs.FIRST_WORDS in screen, OPEN_TIMEOUT, what="the article")
+        ctx.wait_for_article(pane, argv, OPEN_TIMEOUT, "the article")
     except TerminalError:
-        ctx.opened(argv, False)
         terminal.quit(pane)
         raise
-    ctx.opened(argv, True)
     return pane
 
 

@@ -29,12 +29,7 @@ def peak(ctx: Context, argv: list[str], figure: Figure, browse: bool) -> None:
     terminal = ctx.terminal
     pane = terminal.spawn(argv, cwd=ctx.work)
     try:
-        try:
-            terminal.wait_for(pane, lambda screen: inputs.FIRST_WORDS in screen, OPEN_TIMEOUT, what="the article")
-        except TerminalError:
-            ctx.opened(argv, False)
-            raise
-        ctx.opened(argv, True)
+        ctx.wait_for_article(pane, argv, OPEN_TIMEOUT, "the article")
         if browse:
             for _ in range(2):
                 terminal.send(pane, "End")

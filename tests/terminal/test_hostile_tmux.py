@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shlex
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -33,23 +30,6 @@ TEXTUALS_OWN = re.compile(rb"\x1b\]22;[a-z-]*\x07")
 
 
 import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.path
-
-
-@pytest.fixture
-def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is missing: .ci/run installs it")
-        pytest.skip("tmux is not installed")
-    socket = str(tmp_path / "tmux.sock")
-
-    def cmd(*args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-S", socket, *args], capture_output=True, text=True, check=True
-        ).stdout
-
-    yield cmd
-    subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
 
 
 class App:

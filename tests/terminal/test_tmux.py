@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -20,22 +19,7 @@ pytestmark = pytest.mark.terminal
 BIN = Path(sys.executable).with_name("presscheck")
 
 
-@pytest.fixture
-def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is missing: .ci/run installs it")
-        pytest.skip("tmux is not installed")
-    session = f"presscheck-test-{os.getpid()}"
-    socket = str(tmp_path / "tmux.sock")
-
-    def cmd(*args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-S", socket, *args], capture_output=True, text=True, check=True
-        ).stdout
-
-    yield session, cmd
-    subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+SESSION = f"presscheck-test-{os.getpid()}"
 
 
 def _launch(session, cmd, workdir: Path, db: Path) -> None:
@@ -69,7 +53,7 @@ def _wait_for_gone(cmd, session, text: str, timeout: float = 20.0) -> None:
 
 
 def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
-    session, cmd = tmux
+    session, cmd = SESSION, tmux
     db = tmp_path / "db" / "annotations.json"
     # an empty folder: no ./seeds here, so the bundled seed exercise opens
     _launch(session, cmd, tmp_path, db)
@@ -116,7 +100,7 @@ def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
 
 
 def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
-    session, cmd = tmux
+    session, cmd = SESSION, tmux
     db = tmp_path / "shared.json"
     first, second = f"{session}-a", f"{session}-b"
     _launch(first, cmd, tmp_path, db)
@@ -153,7 +137,7 @@ def test_two_apps_on_one_database_lose_nothing(tmux, tmp_path):
 
 
 def test_contradiction_link_and_note_with_keys_only(tmux, tmp_path):
-    session, cmd = tmux
+    session, cmd = SESSION, tmux
     db = tmp_path / "annotations.json"
     _launch(session, cmd, tmp_path, db)
     _wait_for(cmd, session, "Annotations")
@@ -217,7 +201,7 @@ def test_contradiction_link_and_note_with_keys_only(tmux, tmp_path):
 
 
 def test_a_40x12_terminal_is_usable(tmux, tmp_path):
-    session, cmd = tmux
+    session, cmd = SESSION, tmux
     env = f"PRESSCHECK_DB={tmp_path / 'db.json'} PRESSCHECK_AUTHOR=student"
     cmd("new-session", "-d", "-s", session, "-x", "40", "-y", "12", "-c", str(tmp_path),
         f"sleep 0.5; env {env} {BIN}; echo EXITED=$?; sleep 30")

@@ -186,7 +186,12 @@ def read_journal(path: Path, raw: bytes, generation: str | None, start: int = 0)
             else:
                 changes.append(_parse_change(line))
         except (orjson.JSONDecodeError, ValueError, KeyError, TypeError):
-            if number == len(complete) - 1 and not tail:
+            if start == 0 and number == 0 and len(complete) == 1 and not tail:
+                # a header that does not read, and nothing after it: no change was ever
+                # acknowledged from this journal, and it cannot be extended (the next save
+                # starts a new one); headers are written whole, so this is a hand edit
+                return [], 0, False
+            if number == len(complete) - 1 and not tail and number > 0:
                 break  # the last line, torn by a kill: never acknowledged
             raise JournalDamaged(path, number + 1, start + position) from None
         position += len(line) + 1

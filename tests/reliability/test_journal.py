@@ -233,3 +233,31 @@ def test_a_store_counts_what_it_took_in_from_other_processes_not_its_own_saves(t
     from reader.store import database_signature
 
     assert mine.seen()[1] == database_signature(db)
+
+
+def test_a_journal_whose_only_line_is_not_a_header_loses_no_later_save(tmp_path):
+    """Hand-damaged down to one unreadable line: the next save starts a new journal rather
+    than appending changes that a reader would then take for a torn header."""
+    db = tmp_path / "db.json"
+    store = Store.open(db)
+    first = _claim("first")
+    store.put_annotation(first)
+    store.close()
+    journal_of(db).write_bytes(b"garbage\n")
+    second = _claim("second")
+    Store.open(db).put_annotation(second)
+    assert {a.id for a in Store.open(db).annotations()} == {first.id, second.id}
+    assert _ids_on_disk(db) == {first.id, second.id}
+
+
+def test_an_unreadable_header_with_changes_after_it_is_refused(tmp_path):
+    db = tmp_path / "db.json"
+    store = Store.open(db)
+    store.put_annotation(_claim("kept"))
+    lines = journal_of(db).read_bytes().split(b"\n")
+    lines[0] = b"{not a header"
+    journal_of(db).write_bytes(b"\n".join(lines))
+    before = database_bytes(db)
+    with pytest.raises(DatabaseError, match="line 1 is damaged"):
+        Store.open(db)
+    assert database_bytes(db) == before

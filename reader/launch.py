@@ -105,9 +105,12 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     `ask_author` (`presscheck serve`: many students on one database) leaves the name the
     database remembers alone: unless `author` is given, the app asks for it, every session.
     """
-    store = Store.open(db)
-    by_raw = {article.raw_sha256: article for article in store.articles() if article.raw_sha256}
+    # articles the database holds come back from it; a database is only made once the
+    # paths have opened (a refused file leaves nothing behind)
+    existing = Store.open(db) if db.exists() else None
+    by_raw = {a.raw_sha256: a for a in existing.articles() if a.raw_sha256} if existing else {}
     found = _collect(paths, by_raw.get)
+    store = existing or Store.open(db)
     pack = found.pack
     articles: list[Article] = []
     for article in found.articles:

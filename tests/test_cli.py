@@ -268,3 +268,12 @@ def test_import_does_not_import_textual(tmp_path, seeds):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "UI modules: "
+
+
+def test_opening_a_refused_file_makes_no_database(tmp_path):
+    binary = tmp_path / "picture.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    db = tmp_path / "annotations" / "annotations.json"
+    result = run(str(binary), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 1 and "a binary file" in result.stderr
+    assert not db.exists() and not db.parent.exists()

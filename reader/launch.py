@@ -22,7 +22,7 @@ from reader.classroom.pack import (
     load_pack,
 )
 
-from reader.ingest.feeds import FeedEntry
+from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
 from reader.ingest.sources import Known, load_file, open_path
 from reader.model import Annotation, Article

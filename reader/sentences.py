@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pysbd
+if TYPE_CHECKING:
+    import pysbd
 
 Span = tuple[int, int]
 
@@ -20,6 +22,8 @@ at a space, so that a 2 MB one-line article costs one block, not the whole line.
 
 @cache
 def _segmenter() -> pysbd.Segmenter:
+    import pysbd  # ~8 ms: imported when the first paragraph is segmented, not at start-up
+
     return pysbd.Segmenter(language="en", clean=False)
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from reader.errors import IngestError
 from reader.ingest.canonical import canonicalize
-from reader.ingest.furniture import find_furniture
-from reader.ingest.title import find_title, shorten
 from reader.model import Article, article_id_for
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -33,6 +31,10 @@ def article_from_text(
     The id depends on the canonical text alone; `title` (else the text's own title line
     or first sentence) and the other metadata are kept beside it.
     """
+    # imported here: reopening an article the database holds needs neither (nor pysbd)
+    from reader.ingest.furniture import find_furniture
+    from reader.ingest.title import find_title, shorten
+
     canonical = canonicalize(text)
     if not canonical.strip():
         raise IngestError(f"{source or 'text'}: holds only white space; nothing to read")

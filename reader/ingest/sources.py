@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Literal
 from reader.errors import IngestError
 from reader.ingest import MAX_FILE_BYTES, article_from_text
 from reader.ingest.decode import decode
-from reader.ingest.feeds import FeedEntry, article_from_entry, looks_like_feed, parse_feed
+from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
-from reader.ingest.html import article_from_html, declared_charset, looks_like_html
-from reader.ingest.markdown import markdown_text
 from reader.model import Article
+
+# The feed, HTML and Markdown readers are imported where a document of their kind is met:
+# reopening a text file (the common start) needs none of them.
 
 if TYPE_CHECKING:
     from reader.ingest.fetch import Fetched
@@ -74,6 +75,9 @@ def sniff(data: bytes, suffix: str = "", media_type: str = "") -> Kind | None:
         return "text"  # a .txt shows what it holds, markup included
     if suffix in MARKDOWN_SUFFIXES or media_type in ("text/markdown", "text/x-markdown"):
         return "markdown"
+    from reader.ingest.feeds import looks_like_feed
+    from reader.ingest.html import looks_like_html
+
     if looks_like_feed(data):
         return "feed"
     if suffix in HTML_SUFFIXES or media_type in ("text/html", "application/xhtml+xml") or looks_like_html(data):
@@ -107,10 +111,14 @@ def article_from_bytes(
         if before is not None and before.source == source:
             return before
     if kind == "html":
+        from reader.ingest.html import article_from_html, declared_charset
+
         text = decode(data, source, charset or declared_charset(data))
         return article_from_html(text, source, raw_sha256=raw_sha256, url=url)
     text = decode(data, source, charset)
     if kind == "markdown":
+        from reader.ingest.markdown import markdown_text
+
         text = markdown_text(text)
     return article_from_text(text, source, raw_sha256=raw_sha256)
 
@@ -119,6 +127,8 @@ def _open_bytes(
     data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "", known: Known | None = None
 ) -> Opened:
     if kind == "feed":
+        from reader.ingest.feeds import parse_feed
+
         decode(data, source)  # refuses empty and binary files with the usual message
         _, entries = parse_feed(data, source)
         return Opened(entries=entries)
@@ -206,6 +216,8 @@ def fetch_article(url: str, *, timeout: float | None = None) -> Article:
 
 def ingest_entry(entry: FeedEntry, *, timeout: float | None = None) -> Article:
     """The article of a feed entry, fetching its page when the feed has no full text."""
+    from reader.ingest.feeds import article_from_entry
+
     return article_from_entry(entry, lambda link: fetch_article(link, timeout=timeout))
 
 

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
-from reader.ingest.feeds import FeedEntry
+from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
 from reader.ingest.title import shorten
 from reader.model import Article

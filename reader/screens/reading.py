@@ -18,7 +18,7 @@ from textual.widgets import Label, Tab, Tabs
 
 from reader.anchoring import describe
 from reader.history import Change, History
-from reader.ingest.feeds import FeedEntry
+from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
 from reader.launch import Session, login_name
 from reader.model import Annotation, Article, Target
@@ -86,10 +86,12 @@ class ReadingScreen(Screen[None]):
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
-    narrow: var[bool] = var(False)
+    narrow: var[bool] = var(False, init=False)
     """True below NARROW_WIDTH columns: one article at a time, as tabs."""
-    sidebar_visible: var[bool] = var(True)
+    sidebar_visible: var[bool] = var(True, init=False)
     """Whether the annotation sidebar is shown (ctrl+b)."""
+    # Both start as compose() sets them, with their classes: a class changed after mount
+    # restyles the whole screen (~20 ms each at start-up).
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -105,13 +107,18 @@ class ReadingScreen(Screen[None]):
     # composition ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        narrow = self.app.size.width < NARROW_WIDTH
+        self.set_reactive(ReadingScreen.narrow, narrow)
+        self.set_reactive(ReadingScreen.sidebar_visible, not narrow)
+        self.set_classes(self._layout_classes(narrow, not narrow))
         yield Tabs(
             *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.session.articles)),
             id="article-tabs",
         )
         with Horizontal(id="reading"):
             for index, article in enumerate(self.session.articles):
-                with Vertical(classes="article-column", id=f"column-{index}"):
+                current = " -current" if index == 0 else ""
+                with Vertical(classes="article-column" + current, id=f"column-{index}"):
                     yield Label(Text(display_line(article.title)), classes="article-title")
                     yield Label(Text(display_line(self._source_line(article))), classes="article-source")
                     yield ArticlePane(article, id=f"pane-{index}")
@@ -135,8 +142,6 @@ class ReadingScreen(Screen[None]):
         panes = self.panes
         if panes:
             panes[0].focus()
-            self._mark_current_column()
-        self.narrow = self.app.size.width < NARROW_WIDTH
         if self.session.heat:
             for pane in panes:
                 pane.set_heat(self.session.heat.get(pane.article.id, []), self.session.heat_students)
@@ -192,15 +197,27 @@ class ReadingScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_WIDTH
 
+    def _layout_classes(self, narrow: bool, sidebar: bool) -> set[str]:
+        """The screen's classes, with the layout ones set as `narrow` and `sidebar` say."""
+        classes = set(self.classes) - {"-narrow", "-sidebar-open", "-sidebar-hidden"}
+        classes.add("-sidebar-open" if sidebar else "-sidebar-hidden")
+        if narrow:
+            classes.add("-narrow")
+        return classes
+
     def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
-        self.sidebar_visible = not narrow
+        self.set_reactive(ReadingScreen.sidebar_visible, not narrow)
+        self.set_classes(self._layout_classes(narrow, not narrow))  # one restyle, not three
         self._mark_current_column()
+        self._leave_hidden_sidebar()
 
     def watch_sidebar_visible(self, visible: bool) -> None:
-        self.set_class(not visible, "-sidebar-hidden")
-        self.set_class(visible, "-sidebar-open")
-        if not visible and self.focused is not None and self.focused.id == "annotation-list":
+        self.set_classes(self._layout_classes(self.narrow, visible))
+        self._leave_hidden_sidebar()
+
+    def _leave_hidden_sidebar(self) -> None:
+        """Focus does not stay in a sidebar that is no longer shown."""
+        if not self.sidebar_visible and self.focused is not None and self.focused.id == "annotation-list":
             self._focus_pane(self.active_pane)
 
     def action_toggle_sidebar(self) -> None:
@@ -297,7 +314,7 @@ class ReadingScreen(Screen[None]):
     def _update_related(self, pane: ArticlePane | None = None) -> None:
         """Emphasise the annotation under the cursor, and its other end in any pane."""
         pane = pane or self.active_pane
-        ids = frozenset(pane.annotations_under_cursor()[:1]) if pane else frozenset()
+        ids = frozenset(pane.annotations_under_cursor()[:1]) if pane and pane.cursor_placed else frozenset()
         for each in self.panes:
             each.set_related(ids)
         if ids and not self._sidebar_chosen:

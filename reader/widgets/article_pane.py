@@ -155,7 +155,10 @@ class ArticlePane(ScrollView, can_focus=True):
         self._display = display_text(article.text)
         self._folded = True
         self._sentences = SentenceIndex(article.text, article.furniture)
-        self._cursor: Span | None = self._sentences.first()
+        self._cursor_at: Span | None = None
+        self._cursor_due = True
+        """The first sentence is found after the first frame (it takes pysbd's import and
+        first run, ~15 ms): the frame shows the text, the cursor follows a frame later."""
         self._anchor: Span | None = None
         self._highlights: list[Highlight] = []
         self._related: frozenset[str] = frozenset()
@@ -170,6 +173,35 @@ class ArticlePane(ScrollView, can_focus=True):
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
 
     # state ------------------------------------------------------------------------------
+
+    @property
+    def _cursor(self) -> Span | None:
+        if self._cursor_due:
+            self._cursor_due = False
+            self._cursor_at = self._sentences.first()
+        return self._cursor_at
+
+    @_cursor.setter
+    def _cursor(self, span: Span | None) -> None:
+        self._cursor_due = False
+        self._cursor_at = span
+
+    @property
+    def cursor_placed(self) -> bool:
+        """False until the first frame is drawn and the first sentence found."""
+        return not self._cursor_due
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._place_first_cursor)
+
+    def _place_first_cursor(self) -> None:
+        if self._cursor_due:
+            self._cursor  # noqa: B018 (the getter finds it)
+            self.refresh()
+            if self.has_focus:  # the annotation under it is emphasised, as after any move
+                span = self.selection
+                if span is not None:
+                    self.post_message(self.SelectionChanged(self, span[0], span[1]))
 
     @property
     def selection(self) -> Span | None:
@@ -364,7 +396,7 @@ class ArticlePane(ScrollView, can_focus=True):
         """Everything that changes how a row looks, so a cursor move redraws only the rows
         it touches and every other row comes from the cache."""
         end = max(row.end, row.start + 1)
-        selection = self.selection
+        selection = None if self._cursor_due else self.selection
         selected = None
         if selection and selection[0] < end and selection[1] > row.start:
             selected = (max(selection[0], row.start), min(selection[1], row.end), self.has_focus)
@@ -437,7 +469,7 @@ class ArticlePane(ScrollView, can_focus=True):
             level = min(4, 1 + (4 * count - 1) // self._heat_top)
             text.stylize(self._style(f"heat-{level}"), max(0, start - row.start), min(row.end, end) - row.start)
             most = max(most, count)
-        selection = self.selection
+        selection = None if self._cursor_due else self.selection
         if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
             cursor_style = self._style("cursor" if self.has_focus else "cursor-blurred")
             text.stylize(

@@ -17,7 +17,7 @@ from textual.widgets import Label, LoadingIndicator
 from textual.worker import Worker, get_current_worker
 
 from reader.errors import UserError
-from reader.ingest.feeds import FeedEntry
+from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import fetch_timeout
 from reader.ingest.sanitize import display_line
 from reader.ingest.sources import open_source

@@ -54,7 +54,10 @@ class PresscheckApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
-        self.push_screen(ReadingScreen(self.session))
+        # Pushed once the app's start-up batch is over: a screen mounted inside it is laid
+        # out and drawn, the drawing thrown away (updates are held during the batch), and
+        # drawn again on the terminal's first resize event (~50 ms before the first frame).
+        self.call_later(self.push_screen, ReadingScreen(self.session))
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
 
     @property

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, split_graphemes
 
+from reader.ingest.sanitize import display_text
+
 Span = tuple[int, int]
 _WORD = re.compile(r"\S+\s*|\s+")
 _NOT_PLAIN = re.compile(
@@ -119,6 +121,9 @@ class ArticleLayout:
     """
 
     def __init__(self, text: str, hidden: tuple[Span, ...], width: int) -> None:
+        """`text` is the canonical text: each paragraph is measured as `display_text`
+        shows it (one code point for one), when its chunk is wrapped, so opening a long
+        article does not translate all of it first."""
         self.text = text
         self.width = max(1, width)
         self.hidden = tuple(sorted(hidden))
@@ -176,7 +181,8 @@ class ArticleLayout:
                 continue
             newline = text.find("\n", position, limit)
             end = limit if newline < 0 else newline
-            rows.extend(Row(position + a, position + b) for a, b in wrap(text[position:end], self.width))
+            shown = display_text(text[position:end])  # what is drawn, as wide as it is drawn
+            rows.extend(Row(position + a, position + b) for a, b in wrap(shown, self.width))
             if newline < 0:
                 break  # the end of the text, or a cut inside a long paragraph
             if end > position and text[end + 1 : end + 2] not in ("\n", ""):

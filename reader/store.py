@@ -109,7 +109,7 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
     keep = "the file was left untouched; fix or move it aside, or choose another file with --db"
     if any(backup.exists() for backup in backup_paths(path)):
         keep = "the file was left untouched; `presscheck db recover` restores the last good backup"
-    if not raw.strip():
+    if not raw or raw.isspace():  # isspace stops at the first other byte; strip copies 5 MB
         raise DatabaseError(f"{path}: the database file is empty; {keep}")
     try:
         data = orjson.loads(raw)

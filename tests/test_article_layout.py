@@ -145,3 +145,15 @@ def test_the_previous_match_is_found_looking_back_in_windows(monkeypatch):
         expected = [m.span() for m in pattern.finditer(text, 0, end)]
         found = pane_module._last_match(pattern, text, 0, end)
         assert (found.span() if found else None) == (expected[-1] if expected else None)
+
+
+def test_rows_are_measured_as_the_text_is_drawn_control_characters_included():
+    # The layout is given the canonical text and measures each paragraph in its display
+    # form: an escape or a NUL is drawn as one visible cell (␛, ␀), not zero cells wide,
+    # so wrapping the raw text would give rows wider than the pane.
+    from reader.ingest.sanitize import display_text
+
+    text = ("\x1b[31m réd \x00\x00\x00\x00 tab\there " * 12 + "\n") * 3 + "\u202eevil\u202c end"
+    layout = ArticleLayout(text, (), 23)
+    assert all_rows(layout) == eager_rows(display_text(text), (), 23)
+    assert all_rows(layout) != eager_rows(text, (), 23)

@@ -152,7 +152,6 @@ class ArticlePane(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article = article
-        self._display = display_text(article.text)
         self._folded = True
         self._sentences = SentenceIndex(article.text, article.furniture)
         self._cursor_at: Span | None = None
@@ -318,7 +317,7 @@ class ArticlePane(ScrollView, can_focus=True):
             return layout
         top_offset = layout.row(self.scroll_offset.y).start if layout is not None else None
         hidden = tuple(self.article.furniture) if self._folded else ()
-        layout = self._layout = ArticleLayout(self._display, hidden, width)
+        layout = self._layout = ArticleLayout(self.article.text, hidden, width)
         self._layout_width = width
         self._line_cache.clear()
         self.virtual_size = Size(width + GUTTER, layout.total)
@@ -448,7 +447,7 @@ class ArticlePane(ScrollView, can_focus=True):
 
         if row.spacer:
             return Strip.blank(GUTTER, base)
-        text = Text(self._display[row.start : row.end], end="")
+        text = Text(display_text(self.article.text[row.start : row.end]), end="")
         if any(start <= row.start < end for start, end in self.article.furniture):
             text.stylize(self._style("furniture"))
         marks: list[str] = []
@@ -628,8 +627,9 @@ class ArticlePane(ScrollView, can_focus=True):
         column = self.scroll_offset.x + offset.x - GUTTER
         position = row.start
         used = 0
-        while position < row.end and used + cell_len(self._display[position]) <= column:
-            used += cell_len(self._display[position])
+        shown = display_text(self.article.text[row.start : row.end])
+        while position < row.end and used + cell_len(shown[position - row.start]) <= column:
+            used += cell_len(shown[position - row.start])
             position += 1
         self._move_to(self._sentences.sentence_at(position), extend=event.shift)
 

@@ -15,11 +15,8 @@ from textual.timer import Timer
 
 from reader.commands import PresscheckCommands
 from reader.errors import UserError
-from reader.export import SUFFIXES, write_export
-from reader.export.json_format import build_document, dumps
 from reader.launch import Session
 from reader.resources import resource_folder
-from reader.screens.quit_dialog import DISCARD, RETRY, SAVE_COPY, UnsavedChangesDialog
 from reader.screens.reading import ReadingScreen
 from reader.store import database_signature
 
@@ -126,11 +123,15 @@ class PresscheckApp(App[None]):
 
     def export_path(self, format: str) -> Path:
         """Where an export from the app goes: next to the database, stamped with the time."""
+        from reader.export import SUFFIXES  # exports, quitting with unsaved changes: imported on use
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         return self.session.store.path.parent / f"presscheck-export-{stamp}{SUFFIXES[format]}"
 
     async def export(self, format: str) -> Path | None:
         """Write an export after every change still on its way to disk has landed."""
+        from reader.export import write_export
+
         path = self.export_path(format)
         async with self._save_lock:
             try:
@@ -196,6 +197,8 @@ class PresscheckApp(App[None]):
         if not self._unsaved:
             self.exit()
             return
+        from reader.screens.quit_dialog import UnsavedChangesDialog
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         suggestion = Path.home() / f"presscheck-unsaved-{stamp}.json"
         self.push_screen(
@@ -205,6 +208,9 @@ class PresscheckApp(App[None]):
     async def _quit_choice(self, choice: tuple[str, Path | None] | None) -> None:
         if choice is None:
             return
+        from reader.export.json_format import build_document, dumps
+        from reader.screens.quit_dialog import DISCARD, RETRY, SAVE_COPY
+
         action, path = choice
         if action == DISCARD:
             self.exit()

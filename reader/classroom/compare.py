@@ -516,7 +516,7 @@ def render_md(report: Report) -> bytes:
     lines += ["", "## Agreement", ""]
     alpha = report.agreement.get("alpha")
     lines.append(
-        f"Krippendorff's alpha (nominal, found/missed per key item): "
+        "Krippendorff's alpha (nominal, found/missed per key item): "
         + (f"{alpha:.3f}" if alpha is not None else f"undefined ({report.agreement.get('note')})")
     )
     for s in report.students:

@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -23,7 +23,6 @@ from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
 from reader.launch import Session, login_name
 from reader.model import Annotation, Article, Target
-from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields, preview
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar, compile_query
@@ -32,6 +31,7 @@ from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
     from reader.screens.library import LibraryEntry
 
 # The dialogs below are imported where they are opened: start-up does not need them.
@@ -45,6 +45,18 @@ WRITING_ACTIONS = frozenset(
 PLURALS = {"claim": "claims", "contradiction": "contradictions", "link": "links", "note": "notes"}
 NARROW_WIDTH = 100
 """Below this many columns the articles become tabs and the sidebar hides."""
+
+
+def _annotation_dialog(*args: Any, **kwargs: Any) -> AnnotationDialog:
+    from reader.screens.annotation_dialog import AnnotationDialog  # imported when first opened
+
+    return AnnotationDialog(*args, **kwargs)
+
+
+def _preview(quote: str) -> str:
+    from reader.screens.annotation_dialog import preview
+
+    return preview(quote, 40)
 
 
 @dataclass(frozen=True)
@@ -256,7 +268,7 @@ class ReadingScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         self.sidebar_visible = not self.sidebar_visible
         if self.sidebar_visible and self.narrow:
-            self.query_one("#annotation-list").focus()
+            self.query_one(AnnotationSidebar).focus_list()
 
     def _mark_current_column(self) -> None:
         pane = self.active_pane
@@ -410,7 +422,7 @@ class ReadingScreen(Screen[None]):
         target = self._selected_target()
         if target is None:
             return
-        dialog = AnnotationDialog("claim", self._quotes((target,)), tags=self.session.tags)
+        dialog = _annotation_dialog("claim", self._quotes((target,)), tags=self.session.tags)
         self.app.push_screen(
             dialog, lambda fields: fields and self._create("claim", (target,), fields)
         )
@@ -420,7 +432,7 @@ class ReadingScreen(Screen[None]):
         if target is None:
             return
         self.app.push_screen(
-            AnnotationDialog("note", self._quotes((target,))),
+            _annotation_dialog("note", self._quotes((target,))),
             lambda fields: fields and self._create("note", (target,), fields),
         )
 
@@ -440,7 +452,7 @@ class ReadingScreen(Screen[None]):
                 self.notify(f"The pending {self.pending.kind} mark was replaced.", timeout=3)
             self.pending = PendingMark(kind, target)
             self._say(
-                f"{kind}: first side “{preview(target.quote.exact, 40)}” marked; select the other "
+                f"{kind}: first side “{_preview(target.quote.exact)}” marked; select the other "
                 f"side (in either pane) and press {key} · Esc cancels"
             )
             return
@@ -451,7 +463,7 @@ class ReadingScreen(Screen[None]):
         targets = (first, target)
         self.pending = None
         self._say("")
-        dialog = AnnotationDialog(kind, self._quotes(targets), relations=self.session.relations)
+        dialog = _annotation_dialog(kind, self._quotes(targets), relations=self.session.relations)
         self.app.push_screen(dialog, lambda fields: fields and self._create(kind, targets, fields))
 
     def action_cancel_mark(self) -> None:
@@ -465,7 +477,9 @@ class ReadingScreen(Screen[None]):
         if annotation is None:
             self.notify("No annotation under the cursor to edit.", severity="warning")
             return
-        dialog = AnnotationDialog(
+        from reader.screens.annotation_dialog import AnnotationFields
+
+        dialog = _annotation_dialog(
             annotation.kind,
             self._quotes(annotation.targets),
             tags=self.session.tags,
@@ -494,7 +508,7 @@ class ReadingScreen(Screen[None]):
             return
         self._apply(Change(f"delete {annotation.kind}", annotation, None))
         self._say(
-            f"Deleted {annotation.kind} “{preview(annotation.targets[0].quote.exact, 40)}” · u brings it back"
+            f"Deleted {annotation.kind} “{_preview(annotation.targets[0].quote.exact)}” · u brings it back"
         )
 
     def action_undo(self) -> None:

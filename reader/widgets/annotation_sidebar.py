@@ -92,25 +92,51 @@ class AnnotationSidebar(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._annotations: dict[str, Annotation] = {}
+        self._list: OptionList | None = None
+        self._waiting: tuple[list[Annotation], SidebarFilter, str | None] | None = None
+        """What to show once the list is mounted: annotations, filter, highlighted id."""
 
     def compose(self) -> ComposeResult:
         yield Label("Annotations", classes="sidebar-title", id="sidebar-title")
-        yield OptionList(id="annotation-list")
+        # The list comes just after the first frame: the sidebar keeps its width and title
+        # in that frame, and drawing its rows does not hold the article back.
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_list)
+
+    async def _mount_list(self) -> None:
+        option_list = OptionList(id="annotation-list")
+        await self.mount(option_list)
+        self._list = option_list
+        if self._waiting is not None:
+            annotations, where, highlighted = self._waiting
+            self._waiting = None
+            self.show(annotations, where)
+            if highlighted is not None:
+                self.highlight(highlighted)
+
+    def focus_list(self) -> None:
+        if self._list is not None:
+            self._list.focus()
 
     @property
     def highlighted_annotation(self) -> Annotation | None:
-        option = self.query_one(OptionList).highlighted_option
+        option = self._list.highlighted_option if self._list is not None else None
         return self._annotations.get(option.id) if option and option.id else None
 
     def highlight(self, annotation_id: str) -> None:
         """Move the sidebar's highlight to an annotation, if it is listed."""
-        if annotation_id in self._annotations:
-            option_list = self.query_one(OptionList)
-            option_list.highlighted = option_list.get_option_index(annotation_id)
+        if self._list is None and self._waiting is not None:
+            self._waiting = (*self._waiting[:2], annotation_id)
+        elif self._list is not None and annotation_id in self._annotations:
+            self._list.highlighted = self._list.get_option_index(annotation_id)
 
     def show(self, annotations: list[Annotation], where: SidebarFilter = SidebarFilter()) -> None:
         """List these annotations, grouped by kind, keeping the highlighted entry."""
-        option_list = self.query_one(OptionList)
+        if self._list is None:
+            self._waiting = (annotations, where, None)
+            return
+        option_list = self._list
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted else None
         title = f"Annotations · {where.label}" if where.label else "Annotations"

@@ -135,7 +135,8 @@ async def test_relaunch_shows_saved_claims(make_app, db_path):
         await pilot.press("j", "t", "enter")
         await _settle(app, pilot)
     again = make_app()
-    async with again.run_test(size=SIZE):
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the sidebar's list is mounted just after the first frame
         pane = again.screen.query_one("#pane-0", ArticlePane)
         [claim] = Store.open(db_path).annotations()
         assert pane.highlights_at(claim.targets[0].start, claim.targets[0].end)

@@ -72,7 +72,7 @@ def launch(ctx: Context, argv: list[str], figure: Figure, quit_keys: tuple[str, 
 
 
 def measure(ctx: Context) -> list[Figure]:
-    rounds = ctx.repeats(5, 3)
+    rounds = ctx.repeats(9, 3)  # launches vary ±15% on a shared VM: nine rounds steady the median
     first_opens = ctx.repeats(3, 1)
     folder = ctx.folder("first-frame")
     articles = {label: ctx.article(size) for label, size in SIZES.items()}

@@ -38,8 +38,7 @@ def test_a_student_opens_the_link_tags_a_claim_and_it_is_saved(serve, chromium):
     served = serve()
     page, response = open_page(chromium, served.url)
     assert response.status == 200
-    shown = wait_screen(page, FIRST, SECOND, "Who is annotating?")
-    assert "No annotations yet" in shown
+    wait_screen(page, FIRST, SECOND, "Who is annotating?", "No annotations yet")
     _sign_in(page, "Ada")
     _tag(page, "j")
     shown = wait_screen(page, "Claims · 1", "factual claim — Ada", "✓ saved")

@@ -57,10 +57,10 @@ def test_tag_a_claim_in_tmux_and_find_it_after_relaunch(tmux, tmp_path):
     db = tmp_path / "db" / "annotations.json"
     # an empty folder: no ./seeds here, so the bundled seed exercise opens
     _launch(session, cmd, tmp_path, db)
-    screen = _wait_for(cmd, session, "Annotations")
+    # the sidebar's list arrives a frame after the articles
+    screen = _wait_for(cmd, session, "No annotations yet")
     assert "President Donald Trump confirmed on Thursday" in screen
     assert "Talks between US and North Korea collapse" in screen
-    assert "No annotations yet" in screen
 
     cmd("send-keys", "-t", session, "j")
     cmd("send-keys", "-t", session, "t")

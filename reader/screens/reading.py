@@ -15,9 +15,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Label, Tab, Tabs
+from textual.widgets import Label
 
-from reader.anchoring import describe
 from reader.history import Change, History
 from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
@@ -25,12 +24,14 @@ from reader.launch import Session, login_name
 from reader.model import Annotation, Article, Target
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
-from reader.widgets.find_bar import FindBar, compile_query
 from reader.widgets.key_bar import KeyBar
-from reader.widgets.source_loader import SourceLoader
 from reader.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
+    from reader.widgets.find_bar import FindBar
+    from reader.widgets.source_loader import SourceLoader
     from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
     from reader.screens.library import LibraryEntry
 
@@ -136,7 +137,7 @@ class ReadingScreen(Screen[None]):
                     yield ArticlePane(article, id=f"pane-{index}")
             # URLs and feed entries still to fetch, notices, or the hint when nothing is open
             if self._loader_shown():
-                yield SourceLoader(self.session, id="source-loader")
+                yield self._source_loader()
             yield AnnotationSidebar(id="sidebar")
         where = "nothing is saved" if self.session.read_only else str(self.session.store.path)
         yield StatusBar(where, self.session.author, id="status")
@@ -146,13 +147,23 @@ class ReadingScreen(Screen[None]):
     # source loader) is mounted just after the first frame: styling and drawing them
     # before it would hold the article back (~10 ms), and nobody sees them yet.
 
+    # They are imported then too, and their messages are handled by name (on_find_bar_search
+    # and the like), so that start-up does not import them.
+
     def _tabs(self) -> Tabs:
+        from textual.widgets import Tab, Tabs
+
         tabs = Tabs(
             *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.session.articles)),
             id="article-tabs",
         )
         tabs.can_focus = False
         return tabs
+
+    def _source_loader(self) -> SourceLoader:
+        from reader.widgets.source_loader import SourceLoader
+
+        return SourceLoader(self.session, id="source-loader")
 
     def _loader_shown(self) -> bool:
         return bool(self.session.pending or not self.session.articles)
@@ -161,10 +172,12 @@ class ReadingScreen(Screen[None]):
         """Mount what the first frame left out; actions that need it wait for it."""
         reading = self.query_one("#reading")
         mounting = []
-        if not self.query(Tabs):
+        from reader.widgets.find_bar import FindBar
+
+        if not self.query("#article-tabs"):
             mounting.append(self.mount(self._tabs(), before=reading))
-        if not self.query(SourceLoader):
-            mounting.append(reading.mount(SourceLoader(self.session, id="source-loader"), before="#sidebar"))
+        if not self.query("#source-loader"):
+            mounting.append(reading.mount(self._source_loader(), before="#sidebar"))
         mounting.append(self.mount(FindBar(id="find-bar"), before="#status"))
         for done in mounting:
             await done
@@ -173,7 +186,9 @@ class ReadingScreen(Screen[None]):
 
     async def _find_bar(self) -> FindBar:
         await self._furnished.wait()
-        return self.query_one(FindBar)
+        from reader.widgets.find_bar import FindBar
+
+        return self.query_one("#find-bar", FindBar)
 
     @staticmethod
     def _source_line(article: Article) -> str:
@@ -274,14 +289,13 @@ class ReadingScreen(Screen[None]):
         pane = self.active_pane
         for column in self.query(".article-column"):
             column.set_class(pane is not None and column.id == f"column-{(pane.id or '')[5:]}", "-current")
-        tabs = next(iter(self.query(Tabs)), None)  # None until mounted after the first frame
+        tabs: Tabs | None = next(iter(self.query("#article-tabs")), None)  # type: ignore[assignment]  # mounted after the first frame
         if pane is not None and pane.id and tabs is not None:
             tab_id = f"tab-{pane.id[5:]}"
             if tabs.active != tab_id:
                 tabs.active = tab_id
 
-    @on(Tabs.TabActivated)
-    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             pane = self.query_one(f"#pane-{event.tab.id[4:]}", ArticlePane)
             if pane is not self.active_pane or self.focused is not pane:
@@ -372,6 +386,8 @@ class ReadingScreen(Screen[None]):
         if pane is None or span is None:
             self.notify("Select a passage first (arrows or j/k, or drag with the mouse).", severity="warning")
             return None
+        from reader.anchoring import describe  # quotes and their context: on the first mark
+
         return describe(pane.article.id, pane.article.text, span[0], span[1])
 
     def _current_annotation(self) -> Annotation | None:
@@ -585,11 +601,12 @@ class ReadingScreen(Screen[None]):
         self._find_origin = pane.selection[0] if pane and pane.selection else 0
         (await self._find_bar()).open()
 
-    @on(FindBar.Search)
-    def _search(self, event: FindBar.Search) -> None:
+    def on_find_bar_search(self, event: FindBar.Search) -> None:
         self._find(event.query, event.forward, incremental=event.incremental)
 
     def _find(self, query: str, forward: bool, *, incremental: bool = False) -> None:
+        from reader.widgets.find_bar import compile_query
+
         pattern = compile_query(query)
         pane = self.active_pane
         if pattern is None or pane is None:
@@ -600,8 +617,7 @@ class ReadingScreen(Screen[None]):
         else:
             self._say("")
 
-    @on(FindBar.Closed)
-    def _find_closed(self) -> None:
+    def on_find_bar_closed(self) -> None:
         self._focus_pane(self.active_pane)
 
     async def action_find_next(self) -> None:
@@ -698,8 +714,7 @@ class ReadingScreen(Screen[None]):
 
     # fetched sources --------------------------------------------------------------------
 
-    @on(SourceLoader.Loaded)
-    def _sources_loaded(self, event: SourceLoader.Loaded) -> None:
+    def on_source_loader_loaded(self, event: SourceLoader.Loaded) -> None:
         """URLs or feed entries fetched in the background: open them (or list the feeds'
         entries in the library) on a new reading screen."""
         for article in event.articles:

@@ -25,6 +25,7 @@ from reader.classroom.pack import (
 from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
 from reader.ingest.sources import Known, load_file, open_path
+from reader.ingest.stamps import STAMPS_KEY, FileStamps, KnownArticles
 from reader.model import Annotation, Article
 from reader.store import Store
 
@@ -109,8 +110,11 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     # paths have opened (a refused file leaves nothing behind)
     existing = Store.open(db) if db.exists() else None
     by_raw = {a.raw_sha256: a for a in existing.articles() if a.raw_sha256} if existing else {}
-    found = _collect(paths, by_raw.get)
+    stamps = FileStamps.from_meta(existing.get_meta(STAMPS_KEY)) if existing else FileStamps()
+    found = _collect(paths, KnownArticles(by_raw, stamps))
     store = existing or Store.open(db)
+    if stamps.changed:
+        store.set_meta(STAMPS_KEY, stamps.records)
     pack = found.pack
     articles: list[Article] = []
     for article in found.articles:

@@ -9,6 +9,7 @@ its entries; an entry becomes an article with `ingest_entry`.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,15 +146,41 @@ def _kind_of_file(path: Path, data: bytes) -> Kind:
     return kind
 
 
+def _unchanged(path: Path, known: Known | None) -> tuple[Article | None, os.stat_result | None]:
+    """The article read before from this very file, when `known` keeps file stamps and the
+    file's is unchanged (nothing is read); else None, and the file's stat to record."""
+    stamps = getattr(known, "stamps", None)
+    if known is None or stamps is None:
+        return None, None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None, None  # _read says why
+    raw_sha256 = stamps.sha_of(path, stat)
+    before = known(raw_sha256) if raw_sha256 else None
+    if before is not None and before.source == str(path):
+        return before, stat
+    return None, stat
+
+
+def _noted(article: Article, path: Path, stat: os.stat_result | None, known: Known | None) -> Article:
+    if stat is not None and article.raw_sha256:
+        known.stamps.note(path, stat, article.raw_sha256)  # type: ignore[union-attr]
+    return article
+
+
 def load_file(path: Path, known: Known | None = None) -> Article:
     """The one article in a text, Markdown or HTML file; an IngestError for anything else."""
     if path.is_dir():
         raise IngestError(f"{path}: is a folder; open the files in it, or a pack")
+    before, stat = _unchanged(path, known)
+    if before is not None:
+        return before
     data = _read(path)
     kind = _kind_of_file(path, data)
     if kind == "feed":
         raise IngestError(f"{path}: a feed, not one article; open it with `presscheck {path}`")
-    return article_from_bytes(data, str(path), kind, known=known)
+    return _noted(article_from_bytes(data, str(path), kind, known=known), path, stat, known)
 
 
 def open_path(path: str | Path, known: Known | None = None) -> Opened:
@@ -165,8 +192,14 @@ def open_path(path: str | Path, known: Known | None = None) -> Opened:
     path = Path(path)
     if path.is_dir():
         return _open_folder(path, known)
+    before, stat = _unchanged(path, known)
+    if before is not None:
+        return Opened(articles=[before])
     data = _read(path)
-    return _open_bytes(data, str(path), _kind_of_file(path, data), known=known)
+    opened = _open_bytes(data, str(path), _kind_of_file(path, data), known=known)
+    for article in opened.articles:
+        _noted(article, path, stat, known)
+    return opened
 
 
 def _open_folder(folder: Path, known: Known | None = None) -> Opened:

@@ -15,7 +15,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Label
+from textual.actions import SkipAction
+from textual.widgets import Input, Label
 
 from reader.history import Change, History
 from reader.ingest.entry import FeedEntry
@@ -81,7 +82,9 @@ class ReadingScreen(Screen[None]):
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the annotation under the cursor"),
         Binding("u,ctrl+z", "undo", "Undo", id="undo", tooltip="Undo the last change"),
         Binding("ctrl+y", "redo", "Redo", id="redo", show=False, tooltip="Redo what was undone"),
-        Binding("slash", "find", "Find", id="find", tooltip="Find text in the article"),
+        # priority: run as the key arrives, before the keys typed after it are handed to the
+        # pane (a burst or a paste after / would otherwise run bindings: n opens a note)
+        Binding("slash", "find", "Find", id="find", priority=True, tooltip="Find text in the article"),
         Binding("f3", "find_next", "Find next", show=False, id="find_next"),
         Binding("shift+f3", "find_previous", "Find previous", show=False, id="find_previous"),
         Binding("f", "filter", "Filter", id="filter", show=False, tooltip="Filter the sidebar"),
@@ -184,11 +187,9 @@ class ReadingScreen(Screen[None]):
         self._furnished.set()
         self._mark_current_column()  # the tab of the pane in use
 
-    async def _find_bar(self) -> FindBar:
-        await self._furnished.wait()
-        from reader.widgets.find_bar import FindBar
-
-        return self.query_one("#find-bar", FindBar)
+    def _find_bar(self) -> FindBar | None:
+        """The find bar, once mounted (just after the first frame)."""
+        return next(iter(self.query("#find-bar")), None)  # type: ignore[return-value]
 
     @staticmethod
     def _source_line(article: Article) -> str:
@@ -296,6 +297,8 @@ class ReadingScreen(Screen[None]):
                 tabs.active = tab_id
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if not self.narrow:
+            return  # hidden tabs (their first activation as they mount, or set from a pane)
         if event.tab.id:
             pane = self.query_one(f"#pane-{event.tab.id[4:]}", ArticlePane)
             if pane is not self.active_pane or self.focused is not pane:
@@ -596,10 +599,22 @@ class ReadingScreen(Screen[None]):
 
     # find -------------------------------------------------------------------------------
 
-    async def action_find(self) -> None:
+    def action_find(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # typing in a field (the find field itself): / is a character
         pane = self.active_pane
         self._find_origin = pane.selection[0] if pane and pane.selection else 0
-        (await self._find_bar()).open()
+        bar = self._find_bar()
+        if bar is not None:
+            bar.open()
+        else:  # pressed before the find bar is mounted: open it then, without holding the app
+            self.run_worker(self._open_find_when_furnished(), group="find", exclusive=True)
+
+    async def _open_find_when_furnished(self) -> None:
+        await self._furnished.wait()
+        bar = self._find_bar()
+        if bar is not None:
+            bar.open()
 
     def on_find_bar_search(self, event: FindBar.Search) -> None:
         self._find(event.query, event.forward, incremental=event.incremental)
@@ -620,11 +635,15 @@ class ReadingScreen(Screen[None]):
     def on_find_bar_closed(self) -> None:
         self._focus_pane(self.active_pane)
 
-    async def action_find_next(self) -> None:
-        self._find((await self._find_bar()).query_text, True)
+    def action_find_next(self) -> None:
+        bar = self._find_bar()
+        if bar is not None:  # before it is mounted nothing was searched for yet
+            self._find(bar.query_text, True)
 
-    async def action_find_previous(self) -> None:
-        self._find((await self._find_bar()).query_text, False)
+    def action_find_previous(self) -> None:
+        bar = self._find_bar()
+        if bar is not None:
+            self._find(bar.query_text, False)
 
     # other screens ----------------------------------------------------------------------
 

@@ -83,7 +83,11 @@ class FindBar(Horizontal):
     def open(self) -> None:
         self.add_class("-open")
         field = self.query_one(Input)
-        field.focus()
+        # focus now, not after the keys already queued (Widget.focus defers it): keys typed
+        # right after / must land in the field
+        self.screen.set_focus(field)
+        if self.screen.focused is not field:  # just mounted, not focusable yet
+            field.focus()
         field.select_all()
 
     @on(Input.Changed)

@@ -102,3 +102,27 @@ async def test_what_the_sidebar_is_told_before_its_list_exists_is_shown(seeds):
         option_list = sidebar.query_one(OptionList)
         assert [option_list.get_option_at_index(i).id for i in range(1, 4)] == [c.id for c in claims]
         assert sidebar.highlighted_annotation == claims[1]
+
+
+async def test_page_down_in_a_sidebar_list_with_no_room_does_nothing(seeds):
+    # Textual's OptionList raised KeyError here (its line index is only built with room)
+    from reader.ingest import load_article
+
+    article = load_article(next(seeds.glob("*.txt")))
+    claims = [
+        Annotation(kind="claim", targets=(describe(article.id, article.text, start, start + 20),),
+                   tags=("factual claim",), author="ann")
+        for start in range(0, 600, 50)
+    ]
+    app = SidebarApp(claims)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        sidebar = app.query_one(AnnotationSidebar)
+        sidebar.styles.height = 1  # the title's row only: the list gets none
+        await pilot.pause()
+        sidebar.show(list(reversed(claims)))
+        option_list = sidebar.query_one(OptionList)
+        option_list.highlighted = 5
+        option_list.focus()
+        await pilot.press("pagedown", "pageup")
+        assert app.is_running and option_list.highlighted == 5

@@ -608,7 +608,7 @@ class ReadingScreen(Screen[None]):
         if bar is not None:
             bar.open()
         else:  # pressed before the find bar is mounted: open it then, without holding the app
-            self.run_worker(self._open_find_when_furnished(), group="find", exclusive=True)
+            self.run_worker(self._open_find_when_furnished, group="find", exclusive=True)
 
     async def _open_find_when_furnished(self) -> None:
         await self._furnished.wait()

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.actions import SkipAction
 from textual.widgets import Input, Label
 
 from reader.history import Change, History
@@ -31,10 +31,10 @@ from reader.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.widgets import Tabs
 
-    from reader.widgets.find_bar import FindBar
-    from reader.widgets.source_loader import SourceLoader
     from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
     from reader.screens.library import LibraryEntry
+    from reader.widgets.find_bar import FindBar
+    from reader.widgets.source_loader import SourceLoader
 
 # The dialogs below are imported where they are opened: start-up does not need them.
 
@@ -148,10 +148,9 @@ class ReadingScreen(Screen[None]):
 
     # What is hidden at the start (the tabs in a wide terminal, the find bar, an idle
     # source loader) is mounted just after the first frame: styling and drawing them
-    # before it would hold the article back (~10 ms), and nobody sees them yet.
-
-    # They are imported then too, and their messages are handled by name (on_find_bar_search
-    # and the like), so that start-up does not import them.
+    # before it would hold the article back (~10 ms), and nobody sees them yet. They are
+    # imported then too, and their messages are handled by name (on_find_bar_search and
+    # the like, not @on, which needs the class when this module is imported).
 
     def _tabs(self) -> Tabs:
         from textual.widgets import Tab, Tabs

@@ -195,12 +195,15 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def _place_first_cursor(self) -> None:
         if self._cursor_due:
-            self._cursor  # noqa: B018 (the getter finds it)
+            span = self.selection  # finds the first sentence
             self.refresh()
-            if self.has_focus:  # the annotation under it is emphasised, as after any move
-                span = self.selection
-                if span is not None:
-                    self.post_message(self.SelectionChanged(self, span[0], span[1]))
+            if self.has_focus and span is not None:  # its annotation is emphasised, as after any move
+                self.post_message(self.SelectionChanged(self, span[0], span[1]))
+
+    def _drawn_selection(self) -> Span | None:
+        """The selection as drawn: none until the first sentence is found after the first
+        frame (drawing must not find it)."""
+        return None if self._cursor_due else self.selection
 
     @property
     def selection(self) -> Span | None:
@@ -395,7 +398,7 @@ class ArticlePane(ScrollView, can_focus=True):
         """Everything that changes how a row looks, so a cursor move redraws only the rows
         it touches and every other row comes from the cache."""
         end = max(row.end, row.start + 1)
-        selection = None if self._cursor_due else self.selection
+        selection = self._drawn_selection()
         selected = None
         if selection and selection[0] < end and selection[1] > row.start:
             selected = (max(selection[0], row.start), min(selection[1], row.end), self.has_focus)
@@ -468,7 +471,7 @@ class ArticlePane(ScrollView, can_focus=True):
             level = min(4, 1 + (4 * count - 1) // self._heat_top)
             text.stylize(self._style(f"heat-{level}"), max(0, start - row.start), min(row.end, end) - row.start)
             most = max(most, count)
-        selection = None if self._cursor_due else self.selection
+        selection = self._drawn_selection()
         if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
             cursor_style = self._style("cursor" if self.has_focus else "cursor-blurred")
             text.stylize(

@@ -18,13 +18,19 @@ way is recognised as already folded in and ignored. A kill in mid-append leaves 
 last line; it was never acknowledged, readers ignore it and the next writer cuts it off.
 A kill at any moment leaves the database as of the last acknowledged save, and two
 processes sharing it lose nothing.
+
+Reading takes no lock. Writers never change a file a reader may be reading in place:
+a snapshot is replaced whole, and the journal only grows past the last complete line. So
+a reader reads both files and `stat`s them again; the same signature before and after
+means it read one state that some writer left, and anything else is read again (under
+the lock after a few tries). Opening a database to read it (the app's start, `export`)
+neither waits for a writer nor imports the lock's library.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -33,14 +39,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from reader.errors import DatabaseError
 from reader.model import SCHEMA_VERSION, Annotation, Article
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 Tables = dict[str, dict[str, Any]]
 Change = tuple[str, str, dict[str, Any] | None]
@@ -55,6 +63,9 @@ BACKUP_INTERVAL = 300.0
 """Seconds between backups: `.bak.1` to `.bak.3` span at least a quarter of an hour."""
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process's write before giving up with an error."""
+UNLOCKED_READS = 3
+"""Tries at a consistent read without the lock before waiting for it (a writer that
+saves flat out can change the files under every try)."""
 JOURNAL_SUFFIX = ".journal"
 JOURNAL_FORMAT = 1
 COMPACT_MIN_BYTES = 256 * 1024
@@ -85,6 +96,8 @@ def journal_path(path: Path) -> Path:
 
 def lock_for(path: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
     """The lock every writer of the database at `path` takes."""
+    from filelock import FileLock  # ~9 ms to import: only writers pay it
+
     return FileLock(str(path) + ".lock", timeout=timeout)
 
 
@@ -361,6 +374,8 @@ class DurableStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Write all the tables as a new snapshot and start an empty journal for it."""
+        import secrets  # loads OpenSSL through hmac: only writing a snapshot needs it
+
         generation = secrets.token_hex(8)
         _set_generation(data, generation)
         blob = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
@@ -415,11 +430,17 @@ class DurableStorage(Storage):
                 f"{self.path}: could not save ({error.strerror}); your change is kept in memory"
             ) from None
 
+    @property
+    def needs_compaction(self) -> bool:
+        """The cached tables hold changes that only the journal has, or there is no
+        journal to extend (as last read; `compact` looks again)."""
+        return self._data is not None and (bool(self._changes) or not self._journal_valid)
+
     def compact(self) -> None:
         """Fold the journal into the snapshot, when it holds any change."""
-        data = self.read()
-        if data is not None and (self._changes or not self._journal_valid):
-            self.write(data)
+        self.read()
+        if self.needs_compaction:
+            self.write(self._data)  # type: ignore[arg-type]
 
     # lookups ----------------------------------------------------------------------------
 
@@ -491,6 +512,11 @@ class DurableStorage(Storage):
         except OSError:
             pass  # a backup that cannot be made must not stop the save itself
 
+    @property
+    def cached(self) -> Tables | None:
+        """The tables as last read or written, without looking at the files."""
+        return self._data
+
     def forget(self) -> None:
         """Drop the cached copy, so the next read parses the files again."""
         self._data: Tables | None = None
@@ -515,7 +541,10 @@ class Store:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = lock_for(self.path, lock_timeout)
+        self._file_lock: FileLock | None = None
+        """Made on the first write: a store that only reads never needs it."""
+        self._lock_depth = 0
+        """How deep this store is in `transaction()` (the file lock is held when > 0)."""
         # the TinyDB file format, read and written through its storage directly: lookups use
         # the storage's indexes, and a change is one journal append (TinyDB's Table API
         # would rewrite the whole file for each)
@@ -539,6 +568,9 @@ class Store:
             except OSError as error:
                 raise DatabaseError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
         store = cls(path)
+        version = store.get_meta("schema_version")
+        if type(version) is int and version == SCHEMA_VERSION and not store._stale_temp_files():
+            return store  # nothing to set up: no lock taken (`True == 1`, hence the type)
         with store.transaction():
             version = store.get_meta("schema_version")
             if version is None:
@@ -574,10 +606,15 @@ class Store:
         self._storage.write(data)
         self.set_meta("schema_version", SCHEMA_VERSION)
 
+    def _stale_temp_files(self) -> list[Path]:
+        """Temp files of writers (a writer killed mid-save leaves one; a live one is about
+        to rename its own)."""
+        return list(self.path.parent.glob(f"{self._storage.temp_prefix}*.tmp"))
+
     def _remove_stale_temp_files(self) -> None:
         """Temp files left by a writer killed mid-save. Only called under the lock, when no
         other writer can be between creating its temp file and renaming it."""
-        for leftover in self.path.parent.glob(f"{self._storage.temp_prefix}*.tmp"):
+        for leftover in self._stale_temp_files():
             try:
                 leftover.unlink()
             except OSError:
@@ -586,19 +623,52 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the database for a read-modify-write; re-entrant."""
+        from filelock import Timeout
+
         with self._thread_lock:
+            if self._file_lock is None:
+                self._file_lock = lock_for(self.path, self.lock_timeout)
             try:
                 with self._file_lock:
+                    self._lock_depth += 1
                     try:
                         yield
                     except BaseException:
                         self._storage.forget()
                         raise
+                    finally:
+                        self._lock_depth -= 1
             except Timeout:
                 raise DatabaseError(
                     f"{self.path}: locked by another process for over {self.lock_timeout:g} s; "
                     "try again, or remove the .lock file if no presscheck is running"
                 ) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold an up-to-date, consistent copy of the tables for reading them: without the
+        file lock when the files hold still while they are read (see the module's notes),
+        under it otherwise. Inside a transaction it is that transaction's view."""
+        with self._thread_lock:
+            if self._lock_depth or self._read_unlocked():
+                yield
+                return
+        with self.transaction():
+            yield
+
+    def _read_unlocked(self) -> bool:
+        """Bring the cached tables up to date without the lock; true when what was read is
+        one state of the files, the same before and after reading them."""
+        for _ in range(UNLOCKED_READS):
+            try:
+                self._storage.read()
+            except DatabaseError:
+                # maybe a writer's change half seen; under the lock the error is the file's
+                self._storage.forget()
+                return False
+            if database_signature(self.path) == self._storage.signature:
+                return True
+        return False
 
     def seen(self) -> tuple[int, Signature]:
         """(how many times other processes' saves were taken in, the files' signature as
@@ -609,66 +679,74 @@ class Store:
 
     # settings ---------------------------------------------------------------------------
 
+    def _tables(self) -> Tables:
+        """The tables, inside `reading()` or `transaction()`: under the lock brought up to
+        date (two `stat` calls when nothing changed), else the copy `reading()` checked."""
+        return (self._storage.read() if self._lock_depth else self._storage.cached) or {}
+
     def _record(self, table_name: str, key: Any) -> dict[str, Any] | None:
         """The stored record of `table_name` identified by `key` (an index lookup; call it
-        inside a transaction)."""
-        data = self._storage.read() or {}
+        inside `reading()` or `transaction()`)."""
+        data = self._tables()
         doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], key)
         return None if doc_id is None else data.get(table_name, {}).get(doc_id)
 
     def get_meta(self, key: str, default: Any = None) -> Any:
-        with self.transaction():
+        with self.reading():
             found = self._record("meta", key)
         return default if found is None else found.get("value", default)
 
     def set_meta(self, key: str, value: Any) -> None:
-        with self.transaction():
-            self._put("meta", {"key": key, "value": value})
+        self._put("meta", {"key": key, "value": value})
 
-    def _put(self, table_name: str, record: dict[str, Any]) -> None:
+    def _put(self, table_name: str, record: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
         """Insert or replace one record with a single journal append, and no write at all
-        when nothing changed."""
-        data = self._storage.read() or {}
-        doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], record[KEY_FIELDS[table_name]])
-        if doc_id is None:
-            doc_id = self._storage.next_id(table_name)
-        elif data.get(table_name, {}).get(doc_id) == record:
-            return
-        self._storage.append([(table_name, doc_id, record)])
+        (nor any lock) when nothing changed. Fields named in `keep` keep their stored value."""
+
+        def merged() -> tuple[dict[str, Any], dict[str, Any] | None]:
+            stored = self._record(table_name, record[KEY_FIELDS[table_name]])
+            if stored is None:
+                return record, None
+            return {**record, **{name: stored[name] for name in keep if name in stored}}, stored
+
+        with self.reading():
+            new, stored = merged()
+            if new == stored:
+                return
+        with self.transaction():
+            new, stored = merged()
+            if new == stored:
+                return
+            doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], new[KEY_FIELDS[table_name]])
+            self._storage.append([(table_name, doc_id or self._storage.next_id(table_name), new)])
 
     # articles ---------------------------------------------------------------------------
 
     def put_article(self, article: Article) -> None:
         """Add an article, or refresh its metadata; a no-op when nothing changed."""
-        record = article.to_dict()
-        with self.transaction():
-            old = self._record("articles", article.id)
-            if old is not None:
-                record["added_at"] = old.get("added_at", record["added_at"])
-            self._put("articles", record)
+        self._put("articles", article.to_dict(), keep=("added_at",))
 
     def article(self, article_id: str) -> Article | None:
-        with self.transaction():
+        with self.reading():
             found = self._record("articles", article_id)
         return None if found is None else Article.from_dict(found)
 
     def articles(self) -> list[Article]:
-        with self.transaction():
-            records = list(((self._storage.read() or {}).get("articles") or {}).values())
+        with self.reading():
+            records = list((self._tables().get("articles") or {}).values())
         return [article for article in map(self._article_or_none, records) if article]
 
     # annotations ------------------------------------------------------------------------
 
     def put_annotation(self, annotation: Annotation) -> None:
         """Save an annotation (new or edited); durable when this returns."""
-        with self.transaction():
-            self._put("annotations", annotation.to_dict())
+        self._put("annotations", annotation.to_dict())
 
     def put_many(self, articles: Iterable[Article] = (), annotations: Iterable[Annotation] = ()) -> None:
         """Add new articles and save annotations (new or replacing the same id) in one
         transaction and one write, however many there are (imports use it)."""
         with self.transaction():
-            data = self._storage.read() or {}
+            data = self._tables()
             changes: list[Change] = []
             next_ids: dict[str, int] = {}
             for table_name, record, replace in (
@@ -690,7 +768,7 @@ class Store:
 
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():
-            self._storage.read()
+            self._tables()
             doc_id = self._storage.find("annotations", KEY_FIELDS["annotations"], annotation_id)
             if doc_id is not None:
                 self._storage.append([("annotations", doc_id, None)])
@@ -699,6 +777,9 @@ class Store:
         """Fold the journal into the snapshot, so the file alone holds everything (a
         clean exit); a failure leaves the journal, which is just as safe."""
         try:
+            with self.reading():
+                if not self._storage.needs_compaction:
+                    return  # nothing to fold in: no lock taken
             with self.transaction():
                 self._storage.compact()
         except DatabaseError:
@@ -707,9 +788,9 @@ class Store:
     def annotations(self, article_ids: Iterable[str] | None = None) -> list[Annotation]:
         """Annotations touching any of `article_ids` (all when None), oldest first."""
         wanted = None if article_ids is None else set(article_ids)
-        with self.transaction():
+        with self.reading():
             # the cached tables themselves (TinyDB's Table.all() copies every record)
-            records = list(((self._storage.read() or {}).get("annotations") or {}).items())
+            records = list((self._tables().get("annotations") or {}).items())
         found: list[Annotation] = []
         self.problems = []
         for doc_id, record in records:

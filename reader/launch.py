@@ -7,7 +7,6 @@ server never holds up the start.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +41,8 @@ class Session:
     store: Store
     articles: list[Article]
     author: str
-    tags: tuple[Tag, ...]
+    pack_tags: tuple[Tag, ...] = ()
+    """The pack's tag set; empty for the seed exercise's (see `tags`)."""
     relations: tuple[str, ...] = DEFAULT_RELATIONS
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
@@ -62,7 +62,17 @@ class Session:
     """Use and keep the name remembered in the database; `presscheck serve` turns it off, so
     that every student's session asks for their own name and remembers none."""
 
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        """The tags a claim can have: the pack's, else the seed exercise's, read from its
+        `pack.toml` when first asked for (the tag picker), not before the first frame."""
+        if not self.pack_tags:
+            self.pack_tags = default_tags()
+        return self.pack_tags
+
 def login_name() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -131,13 +141,12 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         author = author or remembered  # when still empty, the app asks once
         if author and author != remembered:
             store.set_meta("author", author)
-    tags = pack.tags if pack and pack.tags else default_tags()
     annotations = store.annotations(a.id for a in articles)
     return Session(
         store=store,
         articles=articles,
         author=author,
-        tags=tags,
+        pack_tags=pack.tags if pack else (),
         relations=pack.relations if pack else DEFAULT_RELATIONS,
         annotations=annotations,
         pack=pack,
@@ -163,7 +172,7 @@ def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
         store=store,
         articles=view.articles,
         author="teacher",
-        tags=pack.tags,
+        pack_tags=pack.tags,
         annotations=view.key_annotations,
         pack=pack,
         read_only=True,

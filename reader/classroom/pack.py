@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +70,8 @@ def load_pack(folder: str | Path) -> Pack:
         from reader.classroom.packs import extract_zip
 
         folder = extract_zip(folder)
+    import tomllib  # read only when a pack is: not on the way to the first frame
+
     manifest = folder / PACK_FILE
     try:
         data = tomllib.loads(manifest.read_text("utf-8"))

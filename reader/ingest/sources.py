@@ -8,7 +8,6 @@ its entries; an entry becomes an article with `ingest_entry`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,6 +105,8 @@ def article_from_bytes(
     """One article from a text, Markdown or HTML document's bytes. With `known`, the same
     bytes from the same source give back the article read before, at the cost of a hash:
     reopening a 5 MB article does not decode, normalise and scan it again."""
+    import hashlib  # not loaded at all when every file is known by its stamp
+
     raw_sha256 = hashlib.sha256(data).hexdigest()
     if known is not None:
         before = known(raw_sha256)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, split_graphemes
 
@@ -95,8 +95,7 @@ def _graphemes(word: str, measure: Callable[[str], int]) -> list[tuple[int, int,
     return split_graphemes(word)[0]
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One display row: a span of the text, the fold marker of a furniture range, or the
     blank row drawn between two paragraphs that the text separates by one newline only."""
 

@@ -121,6 +121,7 @@ class ReadingScreen(Screen[None]):
         self._find_origin: int | None = None
         self._sidebar_chosen = False
         self._furnished = asyncio.Event()
+        self._resumed = False
 
     # composition ------------------------------------------------------------------------
 
@@ -253,6 +254,14 @@ class ReadingScreen(Screen[None]):
             self.app.persist(partial(self.session.store.set_meta, "author", name))  # type: ignore[attr-defined]
 
     # layout modes -----------------------------------------------------------------------
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes just after every widget was styled as it mounted, and
+        Textual's handler (which runs after this one) would style them all again, about
+        4 ms before the first frame. Later resumes, after a dialog, restyle as usual."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_WIDTH

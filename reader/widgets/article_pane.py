@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -38,8 +39,7 @@ KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
 """Gutter letters: kinds are told apart without colour too."""
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     """One annotated span of this pane's article."""
 
     start: int

@@ -7,7 +7,7 @@ and 100-200 ms on some key presses with a long article open. This bar re-renders
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -15,8 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
-@dataclass(frozen=True)
-class KeyHint:
+class KeyHint(NamedTuple):
     """One key shown in the bar, and the cells it takes."""
 
     key: str

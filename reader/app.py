@@ -51,11 +51,19 @@ class PresscheckApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
-        # Pushed once the app's start-up batch is over: a screen mounted inside it is laid
-        # out and drawn, the drawing thrown away (updates are held during the batch), and
-        # drawn again on the terminal's first resize event (~50 ms before the first frame).
-        self.call_later(self.push_screen, ReadingScreen(self.session))
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
+
+    def get_default_screen(self) -> ReadingScreen:
+        """The first screen is the reading screen itself, rather than one pushed over
+        Textual's default screen: that empty screen was composed, styled and drawn first
+        (~15 ms before the first frame)."""
+        screen = ReadingScreen(self.session)
+        # What push_screen gives every screen it pushes, and switch_screen takes back from
+        # the screen it replaces: without it opening other articles, a switch, fails
+        # (IndexError; Textual issue #2650). A mode's base screen has the same problem,
+        # and a mode made at start-up is also drawn once for nothing (~120 ms).
+        screen._push_result_callback(self, None)
+        return screen
 
     @property
     def reading_screen(self) -> ReadingScreen | None:

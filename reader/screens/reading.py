@@ -173,7 +173,12 @@ class ReadingScreen(Screen[None]):
 
     async def _furnish(self) -> None:
         """Mount what the first frame left out; actions that need it wait for it."""
-        reading = self.query_one("#reading")
+        found = self.query("#reading")
+        if not found:
+            # replaced before its first frame (another session opened at once): this was
+            # queued on the app, so it runs anyway, after the new screen's first refresh
+            return
+        reading = found.first()
         mounting = []
         from reader.widgets.find_bar import FindBar
 

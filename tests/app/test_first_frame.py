@@ -63,6 +63,22 @@ async def test_the_cursor_asked_for_before_it_is_drawn_is_the_first_sentence(mak
         assert fresh.cursor_placed
 
 
+async def test_a_screen_replaced_before_its_first_frame_mounts_nothing_later(make_app):
+    """What a reading screen leaves for after its first frame is queued on the app: if
+    another session replaces the screen first (a feed's entry opened at once), it still
+    runs, after the new screen's first refresh, on a screen whose widgets are gone."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        replaced = app.screen
+        await app.switch_screen(ReadingScreen(app.session))
+        await pilot.pause()
+        assert not replaced.is_attached
+        await replaced._furnish()  # as the late callback runs it
+        assert app.is_running and not replaced.query("*")
+        assert app.screen.query(FindBar)
+
+
 async def test_find_pressed_at_once_waits_for_the_find_bar(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -294,6 +294,32 @@ async def test_library_opens_one_article(make_app, db_path):
         assert [p.article.title for p in panes] == ["Talks between US and North Korea collapse"]
 
 
+async def test_each_open_from_the_library_replaces_the_reading_screen(make_app, db_path):
+    """The reading screen is the base of the app's screens: opening articles puts a new one
+    in its place (with nothing left under it), however many times."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        first, second = (a.title for a in app.session.articles)
+        await pilot.press("t", "enter")  # a claim in the first article
+        await settle(app, pilot)
+        shown = [app.screen]
+        for keys, title in ((("space", "down", "space"), second), (("space", "down", "space"), first)):
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert isinstance(app.screen, LibraryScreen)
+            await pilot.press(*keys, "enter")  # the other article alone
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReadingScreen) and app.screen is not shown[-1]
+            assert app.screen_stack == [app.screen]
+            assert [p.article.title for p in app.screen.query(ArticlePane)] == [title]
+            shown.append(app.screen)
+        assert not any(screen.is_attached for screen in shown[:-1]), "a replaced screen was kept"
+        assert app.screen.query_one(StatusBar).counts == "1 claim"  # back with its article
+        await pilot.press("t", "enter")  # and the new screen saves as the first did
+        await settle(app, pilot)
+        assert [a.kind for a in saved(db_path).values()] == ["claim", "claim"]
+
+
 async def test_author_is_asked_once_and_remembered(make_app, db_path):
     app = make_app(author="")
     async with app.run_test(size=SIZE) as pilot:

@@ -8,6 +8,7 @@ server never holds up the start.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,7 @@ class Session:
     articles: list[Article]
     author: str
     pack_tags: tuple[Tag, ...] = ()
-    """The pack's tag set; empty for the seed exercise's (see `tags`)."""
+    """The pack's tag set; empty without a pack (see `tags`)."""
     relations: tuple[str, ...] = DEFAULT_RELATIONS
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
@@ -62,13 +63,11 @@ class Session:
     """Use and keep the name remembered in the database; `presscheck serve` turns it off, so
     that every student's session asks for their own name and remembers none."""
 
-    @property
+    @cached_property
     def tags(self) -> tuple[Tag, ...]:
         """The tags a claim can have: the pack's, else the seed exercise's, read from its
         `pack.toml` when first asked for (the tag picker), not before the first frame."""
-        if not self.pack_tags:
-            self.pack_tags = default_tags()
-        return self.pack_tags
+        return self.pack_tags or default_tags()
 
 def login_name() -> str:
     import getpass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -51,7 +52,15 @@ class PresscheckApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
+        self.call_after_refresh(self._freeze_start_up_objects)
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
+
+    def _freeze_start_up_objects(self) -> None:
+        """What start-up made (Textual's modules, the stylesheet, the widgets) lives as long
+        as the app: out of the cycle collector's reach, a full collection walks only what
+        came since. Before, one took 50-70 ms with the 5 MB article open, a hitch in the
+        middle of a Page Down or a find. (Refcounting still frees what is dropped.)"""
+        gc.freeze()
 
     def get_default_screen(self) -> ReadingScreen:
         """The first screen is the reading screen itself, rather than one pushed over

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -105,6 +106,36 @@ class Row(NamedTuple):
     spacer: bool = False
 
 
+_TEXT, _FOLD, _SPACER = 0, 1, 2
+"""What a stored row is (see `_Rows`)."""
+
+
+class _Rows:
+    """The rows of one wrapped chunk, as three arrays of numbers. A `Row` object per row
+    (a 5 MB article has ~70,000) was memory, and objects for every full collection of
+    Python's cycle collector to walk, a pause between keystrokes; an array holds none.
+    `rows[i]` makes the `Row` when one is asked for."""
+
+    __slots__ = ("starts", "ends", "kinds")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        self.kinds = array("b")
+
+    def add(self, start: int, end: int, kind: int = _TEXT) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.kinds.append(kind)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> Row:
+        kind = self.kinds[index]
+        return Row(self.starts[index], self.ends[index], fold=kind == _FOLD, spacer=kind == _SPACER)
+
+
 CHUNK = 16_384
 """Characters wrapped at a time. The layout is built a chunk at a time, when a row of it is
 needed (drawn, or reached by the cursor) or in the background: opening a 5 MB article wraps
@@ -129,8 +160,7 @@ class ArticleLayout:
         self._hidden_starts = [start for start, _ in self.hidden]
         self._bounds = self._chunk_bounds()
         chunks = len(self._bounds) - 1
-        self._rows: list[list[Row] | None] = [None] * chunks
-        self._starts: list[list[int] | None] = [None] * chunks
+        self._rows: list[_Rows | None] = [None] * chunks
         self._counts = [self._estimate(k) for k in range(chunks)]
         self._first: list[int] = []
         self._dirty = True
@@ -169,28 +199,28 @@ class ArticleLayout:
         start, stop = self._bounds[k], self._bounds[k + 1]
         limit = min(stop, len(text))
         index = bisect.bisect_left(self._hidden_starts, start)
-        rows: list[Row] = []
+        rows = _Rows()
         position = start
         while position < stop:
             if index < len(self.hidden) and position >= self.hidden[index][0]:
                 fold_start, fold_end = self.hidden[index]
                 index += 1
-                rows.append(Row(fold_start, fold_end, fold=True))
+                rows.add(fold_start, fold_end, _FOLD)
                 position = fold_end + 1
                 continue
             newline = text.find("\n", position, limit)
             end = limit if newline < 0 else newline
             shown = display_text(text[position:end])  # what is drawn, as wide as it is drawn
-            rows.extend(Row(position + a, position + b) for a, b in wrap(shown, self.width))
+            for a, b in wrap(shown, self.width):
+                rows.add(position + a, position + b)
             if newline < 0:
                 break  # the end of the text, or a cut inside a long paragraph
             if end > position and text[end + 1 : end + 2] not in ("\n", ""):
-                rows.append(Row(end, end, spacer=True))
+                rows.add(end, end, _SPACER)
             position = end + 1
         if not rows:
-            rows.append(Row(start, start))
+            rows.add(start, start)
         self._rows[k] = rows
-        self._starts[k] = [row.start for row in rows]
         self.unwrapped -= 1
         delta = len(rows) - self._counts[k]
         if delta:
@@ -254,9 +284,9 @@ class ArticleLayout:
         k = self._chunk_of_offset(offset)
         if self._rows[k] is None:
             self._wrap_chunk(k)
-        starts = self._starts[k]
-        assert starts is not None
-        return self._first_rows()[k] + max(0, bisect.bisect_right(starts, offset) - 1)
+        rows = self._rows[k]
+        assert rows is not None
+        return self._first_rows()[k] + max(0, bisect.bisect_right(rows.starts, offset) - 1)
 
     def wrap_next(self, top: int) -> int:
         """Wrap one more chunk, nearest the row at `top` first; returns by how many rows

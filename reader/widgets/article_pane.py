@@ -169,7 +169,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._frame: tuple[int, Style] | None = None
         self._last_move = 0.0
         self._revision = 0
-        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
 
     # state ------------------------------------------------------------------------------
 

@@ -153,9 +153,10 @@ def run_export(argv: Sequence[str]) -> int:
         count = write_export(store, args.format, target, args.article, author)
         print(f"wrote {count} annotation(s) to {target}", file=sys.stderr)
     else:
+        from reader.safe_output import write_document
+
         blob, _ = render_export(store, args.format, args.article, author)
-        sys.stdout.buffer.write(blob)
-        sys.stdout.flush()
+        write_document(blob, args.format)
     return 0
 
 
@@ -305,8 +306,9 @@ def run_compare(argv: Sequence[str]) -> int:
             raise UserError(f"{target}: cannot write the report ({error.strerror})") from None
         print(f"wrote the report on {len(report.students)} student(s) to {target}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(blob)
-        sys.stdout.flush()
+        from reader.safe_output import write_document
+
+        write_document(blob, args.format or "md")
     return 0
 
 
@@ -315,10 +317,13 @@ def _print_compare_table(report: object) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from reader.ingest.sanitize import display_line
     from reader.model import KINDS
+    from reader.safe_output import raw_stream
 
-    console = Console(highlight=False)
-    table = Table(title=Text(f"{report.key}: {len(report.key_items)} key items, IoU ≥ {report.threshold}"))
+    # Rich writes its own styles, so it gets the real stream and only text made safe here
+    console = Console(file=raw_stream(sys.stdout), highlight=False)
+    table = Table(title=Text(display_line(f"{report.key}: {len(report.key_items)} key items, IoU ≥ {report.threshold}")))
     table.add_column("student", min_width=18)
     for kind in KINDS:
         table.add_column(f"{kind[:7]}\nF1", justify="right")
@@ -327,7 +332,7 @@ def _print_compare_table(report: object) -> None:
     for s in report.students:
         p, r, f = s.overall
         table.add_row(
-            Text(f"{s.author}\n{s.file}"),
+            Text(f"{display_line(s.author)}\n{display_line(str(s.file))}"),
             *(f"{s.kinds[kind].f1:.2f}" for kind in KINDS),
             f"{p:.2f}", f"{r:.2f}", f"{f:.2f}",
         )
@@ -339,13 +344,13 @@ def _print_compare_table(report: object) -> None:
     items.add_column("quotes")
     total = len(report.students)
     for n, (item, count) in enumerate(zip(report.key_items, report.found_by()), start=1):
-        quotes = " <-> ".join(" ".join(q.split())[:70] for q in item.quotes)
-        items.add_row(str(n), item.kind, f"{count}/{total}", Text(quotes))
+        quotes = " <-> ".join(" ".join(display_line(q).split())[:70] for q in item.quotes)
+        items.add_row(str(n), Text(display_line(item.kind)), f"{count}/{total}", Text(quotes))
     console.print(items)
     alpha = report.agreement.get("alpha")
     console.print(
         Text("agreement (Krippendorff's alpha, nominal): "
-             + (f"{alpha:.3f}" if alpha is not None else f"undefined, {report.agreement.get('note')}"))
+             + (f"{alpha:.3f}" if alpha is not None else display_line(f"undefined, {report.agreement.get('note')}")))
     )
 
 
@@ -454,6 +459,10 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    from reader.safe_output import guard_streams, restore_streams
+
+    # everything a command prints may carry someone else's text: no control byte gets out
+    streams = guard_streams()
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
@@ -461,7 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         if debug:
             traceback.print_exc()
-        print(f"presscheck: {error}", file=sys.stderr)
+        from reader.ingest.sanitize import display_line
+
+        print(f"presscheck: {display_line(str(error))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # `presscheck export | head`: the reader went away; that is not an error
@@ -469,3 +480,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    finally:
+        restore_streams(streams)

@@ -213,3 +213,36 @@ def test_quitting_does_not_wait_for_a_fetch(tmux, tmp_path, pages_server):
     started = time.monotonic()
     app.wait_for("EXITED=0", timeout=FETCH_TIMEOUT + 5)
     assert time.monotonic() - started < 1.5  # the fetch would take FETCH_TIMEOUT s
+
+
+EVIL = "\x1b]52;c;cHdu\x1b\\\x1b[2J\x1b]0;TITLE-PAYLOAD\x07Eve\u009b31m\u202eevE\x1b[31;1;5m"
+"""A student's name that, printed raw, writes `pwn` to the teacher's clipboard (OSC 52),
+clears the screen, sets the window title and reorders the line."""
+
+
+def test_a_hostile_hand_in_reaches_the_teachers_terminal_as_data(tmux, tmp_path):
+    """The reproduction of issue 16 through the real binary: `compare` (its table on a
+    terminal, and md to stdout) and `class` on a hand-in whose author, tags, notes and
+    file name carry escape sequences."""
+    from dataclasses import replace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "classroom"))
+    from classroom_helpers import KEY, key_annotations, write_native
+
+    annotations = [replace(a, note=EVIL, tags=tuple(EVIL for _ in a.tags)) for a in key_annotations()]
+    evil = write_native(tmp_path / f"{EVIL}.json", annotations, EVIL)
+    table = App(tmux, "table", tmp_path, ["compare", str(KEY), str(evil)])
+    report = App(tmux, "report", tmp_path, ["compare", str(KEY), str(evil), "--format", "md"])
+    klass = App(tmux, "class", tmp_path, ["class", str(KEY), str(evil)])
+    for app in (table, report):
+        screen = app.wait_for("EXITED=0")
+        assert "␛]52;c;cHdu" in screen  # the name is shown, as visible marks
+    klass.wait_for("class view · 1 student")
+    klass.keys("f")
+    klass.wait_for("Enter show")
+    klass.keys("Escape")
+    time.sleep(0.3)
+    klass.keys("q")
+    klass.wait_for("EXITED=0")
+    for app in (table, report, klass):
+        app.assert_nothing_leaked()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from reader.errors import UserError
+from reader.ingest.sanitize import display_line
 from reader.resources import resource_folder
 
 PACK_FILE = "pack.toml"
@@ -35,6 +36,18 @@ class Pack:
     key: Path | None = None
     """The answer key file (a presscheck export) when `pack.toml` names one; it may be
     absent from a pack handed out to students."""
+    zip_file: Path | None = None
+    """The .zip the pack was read from (then `folder` is a temporary copy of it)."""
+
+    @property
+    def name(self) -> str:
+        """The pack's file name as its author gave it: the zip's stem, or the folder's name."""
+        return self.zip_file.stem if self.zip_file is not None else self.folder.name
+
+    @property
+    def origin(self) -> Path:
+        """Where the pack was read from: the zip, or the folder."""
+        return self.zip_file if self.zip_file is not None else self.folder
 
 
 def is_pack(folder: Path) -> bool:
@@ -63,13 +76,42 @@ def default_tags() -> tuple[Tag, ...]:
     return load_pack(bundled_seed_folder()).tags
 
 
+def inside_pack(folder: Path, name: str) -> Path | None:
+    """`folder / name` when `name` is a file name inside the pack folder, else None.
+
+    A manifest comes from someone else: an absolute path, a `..` that climbs out of the
+    folder, or a link (the file itself or a folder on the way) that leads out of it would
+    let a pack open any file of the machine. The path is resolved and must stay within the
+    resolved pack folder."""
+    if not name or "\0" in name or PurePosixPath(name).is_absolute() or PureWindowsPath(name).anchor:
+        return None
+    path = folder / name
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return None
+    except (OSError, RuntimeError, ValueError):  # a link loop, an unreadable folder
+        return None
+    return path
+
+
+def outside_message(manifest: Path | str, what: str, name: str) -> str:
+    """The one line refusing a manifest entry that points out of the pack."""
+    return (
+        f"{manifest}: {what} {display_line(repr(name))} is outside the pack (an absolute path, "
+        "'..' or a link out of the folder); put the file in the pack folder and name it "
+        "relative to it, e.g. \"article.txt\""
+    )
+
+
 def load_pack(folder: str | Path) -> Pack:
     """Read a pack folder (or a .zip of one), or raise a UserError naming what is wrong."""
     folder = Path(folder)
+    shown = folder / PACK_FILE  # how messages name the manifest (a zip's, not a temp folder's)
+    zipped = None
     if folder.is_file() and folder.suffix.lower() == ".zip":
         from reader.classroom.packs import extract_zip
 
-        folder = extract_zip(folder)
+        zipped, folder = folder, extract_zip(folder)
     import tomllib  # read only when a pack is: not on the way to the first frame
 
     manifest = folder / PACK_FILE
@@ -78,33 +120,39 @@ def load_pack(folder: str | Path) -> Pack:
     except FileNotFoundError:
         raise UserError(f"{folder}: not an exercise pack (no {PACK_FILE})") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{manifest}: cannot read it ({error})") from None
+        raise UserError(f"{shown}: cannot read it ({error})") from None
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{manifest}: not valid TOML ({error}); fix the file") from None
+        raise UserError(f"{shown}: not valid TOML ({error}); fix the file") from None
 
     names = data.get("articles")
     if names is None:
-        paths = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES))
-    elif isinstance(names, list) and all(isinstance(n, str) for n in names):
-        paths = tuple(folder / name for name in names)
-    else:
-        raise UserError(f"{manifest}: 'articles' must be a list of file names")
-    missing = [p.name for p in paths if not p.is_file()]
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+    elif not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise UserError(f"{shown}: 'articles' must be a list of file names")
+    paths_or_none = [inside_pack(folder, name) for name in names]
+    for name, path in zip(names, paths_or_none):
+        if path is None:
+            raise UserError(outside_message(shown, "article", name))
+    paths = tuple(p for p in paths_or_none if p is not None)
+    missing = [display_line(name) for name, p in zip(names, paths) if not p.is_file()]
     if missing:
-        raise UserError(f"{manifest}: article file(s) not found: {', '.join(missing)}")
+        raise UserError(f"{shown}: article file(s) not found: {', '.join(missing)}")
 
     raw_tags = data.get("tags", [])
     if not isinstance(raw_tags, list) or not all(
         isinstance(t, dict) and isinstance(t.get("name"), str) for t in raw_tags
     ):
-        raise UserError(f"{manifest}: each [[tags]] entry needs a name")
+        raise UserError(f"{shown}: each [[tags]] entry needs a name")
     tags = tuple(Tag(t["name"], str(t.get("description", ""))) for t in raw_tags)
     relations = data.get("relations", list(DEFAULT_RELATIONS))
     if not isinstance(relations, list) or not relations or not all(isinstance(r, str) for r in relations):
-        raise UserError(f"{manifest}: 'relations' must be a non-empty list of names")
+        raise UserError(f"{shown}: 'relations' must be a non-empty list of names")
     key = data.get("key")
     if key is not None and (not isinstance(key, str) or not key.strip()):
-        raise UserError(f"{manifest}: 'key' must be the file name of the answer key")
+        raise UserError(f"{shown}: 'key' must be the file name of the answer key")
+    key_path = inside_pack(folder, key) if key else None
+    if key and key_path is None:
+        raise UserError(outside_message(shown, "key", key))
     return Pack(
         folder=folder,
         title=str(data.get("title", folder.name)),
@@ -112,5 +160,6 @@ def load_pack(folder: str | Path) -> Pack:
         tags=tags or (default_tags() if folder != bundled_seed_folder() else ()),
         articles=paths,
         relations=tuple(relations),
-        key=folder / key if key else None,
+        key=key_path,
+        zip_file=zipped,
     )

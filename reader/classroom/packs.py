@@ -17,10 +17,12 @@ import tempfile
 import tomllib
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from stat import S_ISLNK
 
-from reader.classroom.pack import DEFAULT_RELATIONS, PACK_FILE, Tag, default_tags
+from reader.classroom.pack import DEFAULT_RELATIONS, PACK_FILE, Tag, default_tags, inside_pack, outside_message
 from reader.errors import UserError
+from reader.ingest.sanitize import display_line
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 """Uncompressed size above which a zipped pack is refused."""
@@ -63,8 +65,12 @@ def extract_zip(path: Path) -> Path:
                 raise UserError(f"{path}: over {MAX_ZIP_BYTES // (1024 * 1024)} MB unzipped; too big for a pack")
             for info in infos:
                 name = PurePosixPath(info.filename)
-                if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
-                    raise UserError(f"{path}: member {info.filename!r} would be written outside the pack; refused")
+                shown = display_line(repr(info.filename))
+                drive = PureWindowsPath(info.filename).anchor  # C: is a way out on Windows
+                if name.is_absolute() or ".." in name.parts or "\\" in info.filename or drive:
+                    raise UserError(f"{path}: member {shown} would be written outside the pack; refused")
+                if S_ISLNK(info.external_attr >> 16):
+                    raise UserError(f"{path}: member {shown} is a symbolic link; a pack holds files only, refused")
             target = Path(tempfile.mkdtemp(prefix="presscheck-pack-"))
             atexit.register(shutil.rmtree, target, True)
             archive.extractall(target)
@@ -207,15 +213,19 @@ def check_pack(path: str | Path) -> list[str]:
     articles = []
     missing: set[str] = set()
     for name in dict.fromkeys(names):
-        file = folder / name
+        file = inside_pack(folder, name)
+        if file is None:
+            problem(outside_message(shown, "article", name))
+            missing.add(name)
+            continue
         if not file.is_file():
-            problem(f"{shown}: article file not found: {name}")
+            problem(f"{shown}: article file not found: {display_line(name)}")
             missing.add(name)
             continue
         try:
             articles.append(load_article(file))
         except UserError as error:
-            problem(f"{shown}: article {name} cannot be read ({error})")
+            problem(f"{shown}: article {display_line(name)} cannot be read ({error})")
 
     raw_tags = data.get("tags", [])
     tag_names: set[str] = set()
@@ -232,6 +242,8 @@ def check_pack(path: str | Path) -> list[str]:
     if key is not None:
         if not isinstance(key, str) or not key.strip():
             problem(f"{shown}: 'key' must be the file name of the answer key")
+        elif inside_pack(folder, key) is None:
+            problem(outside_message(shown, "key", key))
         else:
             for line in _check_key(folder / key, key, articles, missing, tag_names, set(relations)):
                 problem(line)
@@ -244,6 +256,7 @@ def _check_key(
     """The key's problems; quotes on an article already reported missing are not repeated."""
     from reader.export.importing import read_file
 
+    name = display_line(name)
     if not file.is_file():
         return [f"{name}: answer key file not found (named by {PACK_FILE})"]
     try:
@@ -262,12 +275,16 @@ def _check_key(
             if not exact or not any(exact in a.text for a in candidates):
                 short = " ".join(exact.split())
                 short = short if len(short) <= 60 else short[:59] + "…"
-                problems.append(f"{name}: item {number} ({annotation.kind}): quote “{short}” is not in the articles")
+                problems.append(
+                    f"{name}: item {number} ({annotation.kind}): quote “{display_line(short)}” is not in the articles"
+                )
         for tag in annotation.tags:
             if tag not in tag_names:
-                problems.append(f"{name}: unknown tag {tag!r} (not in the pack's tag set)")
+                problems.append(f"{name}: unknown tag {display_line(repr(tag))} (not in the pack's tag set)")
         if annotation.kind == "link" and annotation.relation and annotation.relation not in relations:
-            problems.append(f"{name}: unknown relation {annotation.relation!r} (not in the pack's relations)")
+            problems.append(
+                f"{name}: unknown relation {display_line(repr(annotation.relation))} (not in the pack's relations)"
+            )
     if not parsed.annotations:
         problems.append(f"{name}: the answer key has no items")
     return problems

@@ -90,8 +90,9 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--hand-in", action="store_true",
-        help="write NAME-PACK.json in the current folder: your annotations on the exercise "
-        "(./seeds, else the bundled one, or --pack), ready to hand in",
+        help="write NAME-PACK-HASH.json in the current folder: your annotations on the "
+        "exercise (--pack, else the pack they are on: ./seeds, the bundled one, or the "
+        "folder of the articles you annotated), ready to hand in",
     )
     parser.add_argument("--pack", metavar="DIR", help="the exercise pack, with --hand-in")
     _common(parser)
@@ -140,13 +141,15 @@ def run_export(argv: Sequence[str]) -> int:
     store = Store.open(db_path(args), create=False)
     author = author_override(args) or None
     if args.hand_in:
-        from reader.classroom.handin import hand_in
+        from reader.classroom.handin import annotated_pack, write_hand_in
         from reader.classroom.pack import default_pack_folder, load_pack
 
-        pack = load_pack(Path(args.pack) if args.pack else default_pack_folder())
+        # no --pack: the pack the annotations are on, never just the default one's name
+        pack = load_pack(args.pack) if args.pack else annotated_pack(store, default_pack_folder())
         name = author or str(store.get_meta("author", "") or "")
-        path, count = hand_in(store, name, pack, Path.cwd())
-        print(f"wrote {count} annotation(s) to {path}; hand in this file", file=sys.stderr)
+        done = write_hand_in(store, name, pack, Path.cwd())
+        again = " (it replaces your earlier hand-in)" if done.replaced else ""
+        print(f"wrote {done.count} annotation(s) to {done.path}{again}; hand in this file", file=sys.stderr)
         return 0
     if args.output:
         target = Path(args.output)

@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,20 @@ def escape_invisible(blob: bytes) -> bytes:
     return _INVISIBLE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), blob)
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
 """The file suffix each format is written with by default."""
+
+
+def public_source(source: str) -> str:
+    """How a file for someone else names an article: a web address as it is, a local file
+    by its name alone (the folders it sits in on this machine are nobody else's business;
+    a file name is also how `import` and `compare` find an article again)."""
+    from reader.ingest.urls import is_url
+
+    source = source.strip()
+    if not source or is_url(source):
+        return source
+    if source.lower().startswith("file:"):
+        source = source[5:]
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def select(
@@ -55,10 +69,14 @@ def render_export(
     article_ids: Iterable[str] | None = None,
     author: str | None = None,
     only_author: str | None = None,
+    *,
+    sources: Mapping[str, str] | None = None,
 ) -> tuple[bytes, int]:
     """The export of `store` in `format` (json, w3c, csv, md), and how many annotations it holds.
 
     `author` names who exported (the document's author); None takes the database's author.
+    `sources` (json only; a hand-in) names articles by id as the receiver knows them (their
+    file in the pack); articles it does not name get `public_source` of theirs.
     """
     if format not in FORMATS:
         raise UserError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
@@ -68,7 +86,8 @@ def render_export(
     if format == "json":
         from reader.export import json_format
 
-        blob = escape_invisible(json_format.dumps(json_format.build_document(articles, annotations, author)))
+        document = json_format.build_document(articles, annotations, author, sources=sources)
+        blob = escape_invisible(json_format.dumps(document))
     elif format == "w3c":
         from reader.export import w3c
 
@@ -91,6 +110,8 @@ def write_export(
     article_ids: Iterable[str] | None = None,
     author: str | None = None,
     only_author: str | None = None,
+    *,
+    sources: Mapping[str, str] | None = None,
 ) -> int:
     """Write the export to `path` (atomically: a temp file renamed over it); the annotation count.
     A path that exists and is not a regular file (/dev/null, a pipe, a terminal) is written
@@ -98,7 +119,7 @@ def write_export(
 
     Raises a UserError with a one-line message naming the file when it cannot be written.
     """
-    blob, count = render_export(store, format, article_ids, author, only_author)
+    blob, count = render_export(store, format, article_ids, author, only_author, sources=sources)
     target = Path(path)
     try:
         special = not stat.S_ISREG(target.stat().st_mode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -23,12 +23,13 @@ def schema() -> dict[str, Any]:
     return json.loads(files("reader.export").joinpath(SCHEMA_FILE).read_text("utf-8"))
 
 
-def article_summary(article: Article, *, with_text: bool = True) -> dict[str, Any]:
-    """An article's entry in the export; with its text, an import can add the article."""
+def article_summary(article: Article, *, with_text: bool = True, source: str | None = None) -> dict[str, Any]:
+    """An article's entry in the export; with its text, an import can add the article.
+    `source`, when given, is how the export names the article in place of its own."""
     summary = {
         "id": article.id,
         "title": article.title,
-        "source": article.source,
+        "source": article.source if source is None else source,
         "byline": article.byline,
         "published": article.published,
         "added_at": article.added_at,
@@ -52,8 +53,15 @@ def build_document(
     *,
     with_text: bool = True,
     exported_at: str | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The export document for `annotations` and the articles they point into."""
+    """The export document for `annotations` and the articles they point into.
+
+    With `sources` (a hand-in, for someone else's machine), an article is named by
+    `sources[id]` (its file in the pack), else by its URL or bare file name, and no
+    local path is written anywhere in the document."""
+    from reader.export import public_source
+
     annotations = list(annotations)
     used = {target.article_id for a in annotations for target in a.targets}
     document: dict[str, Any] = {
@@ -64,9 +72,20 @@ def build_document(
     if author:
         document["author"] = author
     document["articles"] = [
-        article_summary(a, with_text=with_text) for a in articles if a.id in used
+        article_summary(
+            a,
+            with_text=with_text,
+            source=None if sources is None else sources.get(a.id) or public_source(a.source),
+        )
+        for a in articles
+        if a.id in used
     ]
     document["annotations"] = [a.to_dict() for a in annotations]
+    if sources is not None:  # a target another tool named by a path keeps only its name
+        for record in document["annotations"]:
+            for target in record["targets"]:
+                if "source" in target:
+                    target["source"] = public_source(target["source"])
     return document
 
 

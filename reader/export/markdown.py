@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from reader.anchoring import has_position
+from reader.export import public_source
 from reader.ingest.sanitize import display_line, display_text
 from reader.model import Annotation, Article
 
@@ -60,6 +61,7 @@ def _article_label(article_id: str, articles: dict[str, Article], source: str = 
     article = articles.get(article_id)
     if article is not None:
         return f"*{escape_line(article.title or article.id)}*"
+    source = public_source(source)
     return f"*{escape_line(source)} (not in the database)*" if source else f"*article {article_id} (not in the database)*"
 
 
@@ -83,7 +85,8 @@ def _entry(annotation: Annotation, articles: dict[str, Article], *, both_named: 
 
 def _article_heading(article: Article) -> str:
     lines = [f"## {escape_line(article.title or article.id)}", ""]
-    where = f"`{display_line(article.source)}` · " if article.source else ""
+    source = public_source(article.source)  # a local file by its name, not where it sits here
+    where = f"`{display_line(source)}` · " if source else ""
     lines.append(f"{where}article `{article.id}`")
     return "\n".join(lines)
 

@@ -79,3 +79,27 @@ def test_an_export_without_text_as_the_skeleton_wrote_it_still_validates(article
     document["articles"][0]["text"] = ""
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema())
+
+
+def test_a_document_for_someone_else_names_articles_without_local_paths(articles):
+    """Issue 16 (hand-ins): `sources` names pack articles by their file in the pack; any
+    other article by its URL or bare file name; a target's path likewise."""
+    from dataclasses import replace
+
+    from reader.export import public_source
+
+    left, right = articles
+    right = replace(right, source="/home/ana/private/elsewhere/right.txt")
+    pair = Annotation(
+        kind="link", relation="same event", author="ann",
+        targets=(describe(left.id, left.text, 0, 40),
+                 replace(describe(right.id, right.text, 0, 40), source="/home/ana/tool/right.txt")),
+    )
+    document = build_document([left, right], [pair], "ann", sources={left.id: "texts/left.txt"})
+    jsonschema.validate(document, schema(), format_checker=jsonschema.FormatChecker())
+    assert [a["source"] for a in document["articles"]] == ["texts/left.txt", "right.txt"]
+    assert document["annotations"][0]["targets"][1]["source"] == "right.txt"
+    assert "/home/ana" not in json.dumps(document)
+    assert build_document([right], [pair])["articles"][0]["source"] == right.source  # a plain export
+    assert public_source("https://example.org/a/b?x=1") == "https://example.org/a/b?x=1"
+    assert public_source("C:\\Users\\ana\\a.txt") == public_source("file:///home/ana/a.txt") == "a.txt"

@@ -45,3 +45,23 @@ def test_article_text_cannot_inject_markdown_or_terminal_control():
     assert "1\\. one" in text and "\\*bold\\*" in text
     assert "**Note:** \\<b\\>hi\\</b\\>" in text
     assert escape("2019-02-28 - fine") == "2019-02-28 - fine"
+
+
+def test_a_local_article_is_shown_by_its_file_name_not_its_path():
+    """Issue 16: the report carried `/home/<student>/…` for each article; a URL stays."""
+    from dataclasses import replace
+
+    from reader.ingest import article_from_text
+
+    local = replace(article_from_text("The bridge opens in May.\n", "x"), source="/home/ana/private/lesson/a.txt")
+    web = replace(article_from_text("The ferry sails at noon.\n", "y"), source="https://example.org/news/ferry")
+    gone = describe("b" * 16, "Quoted text that waits.", 0, 6)
+    gone = replace(gone, source="/home/ana/private/lesson/gone.txt")
+    annotations = [
+        Annotation(kind="claim", targets=(describe(a.id, a.text, 0, 10),), author="Ana",
+                   created="2024-01-01T00:00:00+00:00")
+        for a in (local, web)
+    ] + [Annotation(kind="note", targets=(gone,), author="Ana", created="2024-01-01T00:00:00+00:00")]
+    text = report([local, web], annotations, "Ana")
+    assert "/home/ana" not in text and "private" not in text
+    assert "`a.txt`" in text and "`https://example.org/news/ferry`" in text and "gone.txt" in text

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.reactive import var
 from textual.timer import Timer
@@ -61,6 +62,17 @@ class PresscheckApp(App[None]):
         came since. Before, one took 50-70 ms with the 5 MB article open, a hitch in the
         middle of a Page Down or a find. (Refcounting still frees what is dropped.)"""
         gc.freeze()
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+        timeout: float | None = None, markup: bool = True,
+    ) -> None:
+        """Every toast, from any screen or widget, shows control characters as visible marks:
+        messages quote file names, errors and authors that came from someone else's file."""
+        from reader.ingest.sanitize import display_text
+
+        super().notify(display_text(message), title=display_text(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> ReadingScreen:
         """The first screen is the reading screen itself, rather than one pushed over
@@ -160,7 +172,7 @@ class PresscheckApp(App[None]):
         return path
 
     async def hand_in(self) -> Path | None:
-        """Write the student's NAME-PACK.json into the current folder, after pending saves."""
+        """Write the student's NAME-PACK-HASH.json into the current folder, after pending saves."""
         from reader.classroom.handin import hand_in
 
         pack = self.session.pack

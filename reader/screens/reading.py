@@ -92,7 +92,7 @@ class ReadingScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", id="export", show=False,
                 tooltip="Export the annotations next to the database"),
         Binding("h", "hand_in", "Hand in", id="hand_in", show=False,
-                tooltip="Write NAME-PACK.json, your work on this exercise, to hand in"),
+                tooltip="Write NAME-PACK-HASH.json, your work on this exercise, to hand in"),
         Binding("right_square_bracket", "next_article", "Next article", show=False, id="next_article"),
         Binding("left_square_bracket", "previous_article", "Previous article", show=False,
                 id="previous_article"),

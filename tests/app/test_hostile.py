@@ -184,3 +184,16 @@ async def test_annotating_hostile_text_keeps_sidebar_and_dialogs_safe(db_path):
         text = assert_safe(app)  # the sidebar lists both, quotes and note as text
         assert "Claims · 1" in text and "Notes · 1" in text and "[bold]note[/bold]" in text
         assert app.is_running
+
+
+async def test_toasts_show_a_hostile_message_safely(make_app):
+    """Toasts quote file names, errors and authors from other people's files: whatever
+    screen or widget raises one, its controls are shown as marks (`PresscheckApp.notify`)."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        payload = "".join(p.decode() for p in corpus.TERMINAL_PAYLOADS)
+        app.screen.notify(f"evil.json: {payload}", title=f"title {payload}", timeout=30)
+        await pilot.pause(0.3)
+        text = assert_safe(app)
+        assert "evil.json" in text and "␛]52;" in text, text

@@ -17,6 +17,7 @@ from textual.timer import Timer
 
 from reader.commands import PresscheckCommands
 from reader.errors import UserError
+from reader.ingest.sanitize import display_line, display_text
 from reader.launch import Session
 from reader.resources import resource_folder
 from reader.screens.reading import ReadingScreen
@@ -52,7 +53,7 @@ class PresscheckApp(App[None]):
         self._seen_foreign, self._known_signature = session.store.seen()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.pack.title if self.session.pack else "presscheck"
+        self.sub_title = display_line(self.session.pack.title) if self.session.pack else "presscheck"
         self.call_after_refresh(self._freeze_start_up_objects)
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
 
@@ -69,8 +70,6 @@ class PresscheckApp(App[None]):
     ) -> None:
         """Every toast, from any screen or widget, shows control characters as visible marks:
         messages quote file names, errors and authors that came from someone else's file."""
-        from reader.ingest.sanitize import display_text
-
         super().notify(display_text(message), title=display_text(title), severity=severity,
                        timeout=timeout, markup=markup)
 

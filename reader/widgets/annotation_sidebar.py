@@ -154,7 +154,7 @@ class AnnotationSidebar(Vertical):
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted else None
         title = f"Annotations · {where.label}" if where.label else "Annotations"
-        self.query_one("#sidebar-title", Label).update(Text(title))
+        self.query_one("#sidebar-title", Label).update(Text(display_line(title)))
         annotations = [a for a in annotations if where.keeps(a)]
         self._annotations = {a.id: a for a in annotations}
         options: list[Option | None] = []

@@ -434,6 +434,11 @@ def serve_parser() -> argparse.ArgumentParser:
         help="the access token to require (default: a new random one when --host is not local)",
     )
     parser.add_argument(
+        "--max-sessions", type=_max_sessions, default=40, metavar="N",
+        help="browser tabs served at once, each its own app process (default 40); "
+        "beyond that a tab is told so and no process starts",
+    )
+    parser.add_argument(
         "--db", metavar="PATH",
         help="the annotation database (env PRESSCHECK_DB; default ./annotations/annotations.json)",
     )
@@ -441,11 +446,18 @@ def serve_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _max_sessions(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError("a number of sessions from 1 to 1000")
+    return int(text)
+
+
 def run_serve(argv: Sequence[str]) -> int:
     args = serve_parser().parse_args(argv)
     from reader.serve import serve
 
-    return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token)
+    return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token,
+                 max_sessions=args.max_sessions, debug=args.debug)
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {

@@ -14,6 +14,18 @@ Security model:
   with 403 before any handler runs, so no article or database content reaches it.
 - A request whose `Origin` is another site (another web page opening a websocket in the
   background) is refused too.
+- Nobody can hold the server: a connection that has no request in progress (before its first
+  request's headers are complete, or between requests) is closed after `IDLE_SECONDS`, and
+  at most `capacity()` connections are open at once, sized below the process's open-file
+  limit (raised to its hard limit at start). A new connection beyond that closes the
+  connection idle the longest, first among those that never made a request with the token,
+  so half-open connections can't keep a student out; only when every connection is busy is
+  the new one answered 503. A refused request (403) closes its connection.
+- At most `--max-sessions` app processes run at once: beyond that the page (503) and the
+  websocket (a line on the terminal, then close code 1013) say so, and no process starts.
+- A malformed request gets aiohttp's 400 and one line on the console, never a traceback
+  (`--debug` shows them); nothing a client sent reaches the console with a control
+  character in it, and a flood of such lines is cut to a few every ten seconds.
 
 Ctrl+C (or SIGTERM, SIGHUP) asks every session's app to quit, waits for them, then
 terminates what is left, so no app process outlives the server; on Linux an app also gets
@@ -35,17 +47,23 @@ import shlex
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
-from aiohttp import web
+from aiohttp import WSCloseCode, web
+from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from reader.errors import UserError
+from reader.ingest.sanitize import display_line, display_text
 
 log = logging.getLogger("presscheck.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -54,10 +72,47 @@ QUIT_SECONDS = 5.0
 """How long the sessions' apps get to quit on their own at shutdown before being terminated."""
 KILL_SECONDS = 2.0
 
+IDLE_SECONDS = 5.0
+"""A connection with no request in progress (its first request's headers still incomplete,
+or nothing asked since the last answer) is closed after this long."""
+DEFAULT_MAX_SESSIONS = 40
+"""App processes at once, by default: a class."""
+MAX_CONNECTIONS = 512
+"""Open connections at most, whatever the open-file limit (a class's browsers use a few each)."""
+FILE_LIMIT_WANTED = 8192
+"""The soft open-file limit the server raises itself to (never above the hard limit)."""
+ACCEPT_BATCH = 32
+"""Connections asyncio accepts at once (its `backlog`), each a file before the gate sees it."""
+LISTEN_QUEUE = 1024
+"""Connections the kernel keeps waiting to be accepted (no file of ours each): a flood of
+connections must not fill it, or a student's connection waits for TCP to try again."""
+RESERVED_FDS = 32 + ACCEPT_BATCH
+"""Files the server keeps for itself: its own streams, the listening sockets, the event loop,
+the pipes of an app being started, and a batch of connections just accepted."""
+FDS_PER_SESSION = 4
+"""Files one session holds besides its websocket: the app's three pipes (and a pidfd)."""
+SPARE_CONNECTIONS = 16
+"""Connections left for page loads when every session is open."""
+
 FORBIDDEN = (
     "403 Forbidden: this presscheck needs the link with its access token "
     "(ask whoever runs `presscheck serve` for the link).\n"
 )
+
+BUSY_TEXT = ("503 Service Unavailable: this presscheck is busy with all the connections it can take; "
+             "try again.\n")
+BUSY_RESPONSE = (
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    f"Content-Length: {len(BUSY_TEXT)}\r\nRetry-After: 10\r\nConnection: close\r\n\r\n{BUSY_TEXT}"
+).encode()
+"""What a connection beyond the cap gets when every open one is busy."""
+
+
+def sessions_full(limit: int) -> str:
+    """Why a session was refused (short enough for a websocket's close frame)."""
+    return (f"this presscheck serves at most {limit} session{'s' if limit != 1 else ''} at once, "
+            "and all are in use; try again when one closes")
+
 
 _FONT = "/static/fonts/RobotoMono-VariableFont_wght.ttf"
 _FONT_ITALIC = "/static/fonts/RobotoMono-Italic-VariableFont_wght.ttf"
@@ -141,6 +196,287 @@ def _exit_with_the_server() -> Callable[[], None] | None:
     return in_the_child
 
 
+# connections: how many, and for how long ------------------------------------------------------
+
+
+def raise_file_limit() -> int:
+    """Raise this process's soft limit on open files toward its hard limit (at most
+    FILE_LIMIT_WANTED), so a class never runs the server out of them; return the limit."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return FILE_LIMIT_WANTED
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = FILE_LIMIT_WANTED if hard == resource.RLIM_INFINITY else min(hard, FILE_LIMIT_WANTED)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):  # e.g. macOS refuses more than its own maximum
+            pass
+    return FILE_LIMIT_WANTED if soft == resource.RLIM_INFINITY else soft
+
+
+def capacity(file_limit: int, max_sessions: int) -> tuple[int, int]:
+    """(sessions, connections) that fit in `file_limit` open files: every session's pipes
+    and websocket, SPARE_CONNECTIONS for page loads besides, and the server's own."""
+    budget = file_limit - RESERVED_FDS
+    sessions = max(1, min(max_sessions, (budget - SPARE_CONNECTIONS) // (FDS_PER_SESSION + 1)))
+    connections = min(max(MAX_CONNECTIONS, sessions + SPARE_CONNECTIONS), budget - sessions * FDS_PER_SESSION)
+    return sessions, max(connections, 2)
+
+
+class ConnectionGate:
+    """The server's open connections: at most `limit`, none idle for long.
+
+    A connection is idle while no request of it is being handled: before its first
+    request's headers are complete, and between requests. An idle one is closed after
+    `idle_seconds`. When `limit` are open, a new connection closes the one idle the longest,
+    first among strangers (connections that never made a request the server let in), then
+    among the others; a browser whose idle connection goes opens another. Only when every
+    connection is busy is the new one refused.
+    """
+
+    def __init__(self, limit: int, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.limit = limit
+        self.idle_seconds = idle_seconds
+        self.connections: set[_Connection] = set()
+        self._by_handler: dict[Any, _Connection] = {}
+        self._idle_strangers: OrderedDict[_Connection, None] = OrderedDict()
+        self._idle_known: OrderedDict[_Connection, None] = OrderedDict()
+        self.evicted = 0
+        self.refused = 0
+        self._warned = 0.0
+
+    def admit(self, connection: _Connection) -> bool:
+        if len(self.connections) >= self.limit:
+            if not self.evict(1):
+                self.refused += 1
+                self.warn(f"all {self.limit} connections are busy: refused one (503)")
+                return False
+            self.warn(f"{self.limit} connections open, the most it takes: closing those idle the longest")
+        self.connections.add(connection)
+        self._idle_strangers[connection] = None
+        return True
+
+    def attach(self, connection: _Connection, handler: Any) -> None:
+        self._by_handler[handler] = connection
+
+    def evict(self, count: int) -> int:
+        """Close up to `count` idle connections, strangers first, the longest idle first."""
+        closed = 0
+        for idle in (self._idle_strangers, self._idle_known):
+            while idle and closed < count:
+                connection, _ = idle.popitem(last=False)
+                self.left(connection)
+                connection.close()
+                closed += 1
+        self.evicted += closed
+        return closed
+
+    def out_of_files(self) -> None:
+        """accept() found no file left (capacity() leaves room, so something else holds
+        them): close some idle connections; asyncio tries accept() again in a second."""
+        closed = self.evict(SPARE_CONNECTIONS)
+        self.warn(f"out of open files with {len(self.connections)} connections open: "
+                  f"closed {closed} idle ones")
+
+    def left(self, connection: _Connection) -> None:
+        self.connections.discard(connection)
+        self._idle_strangers.pop(connection, None)
+        self._idle_known.pop(connection, None)
+        if connection.handler is not None:
+            self._by_handler.pop(connection.handler, None)
+
+    @contextmanager
+    def busy(self, handler: Any) -> Iterator[None]:
+        """A request the server let in is being handled on `handler`'s connection."""
+        connection = self._by_handler.get(handler)
+        if connection is None:
+            yield
+            return
+        self._idle_strangers.pop(connection, None)
+        self._idle_known.pop(connection, None)
+        connection.requests += 1
+        try:
+            yield
+        finally:
+            connection.requests -= 1
+            if connection.requests == 0 and connection in self.connections:
+                self._idle_known[connection] = None
+                connection.idle_from_now()
+
+    def warn(self, line: str) -> None:
+        now = time.monotonic()
+        if now - self._warned >= 10.0:  # a flood of connections is one line now and then
+            self._warned = now
+            log.warning(line)
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: aiohttp's request handler inside, under the gate's rules."""
+
+    def __init__(self, gate: ConnectionGate, make_handler: Callable[[], Any]) -> None:
+        self.gate = gate
+        self.make_handler = make_handler
+        self.handler: Any = None
+        self.transport: asyncio.Transport | None = None
+        self.requests = 0
+        self.idle_since = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport = cast(asyncio.Transport, transport)
+        if not self.gate.admit(self):
+            transport.write(BUSY_RESPONSE)
+            transport.close()
+            return
+        self.handler = self.make_handler()
+        self.gate.attach(self, self.handler)
+        self.handler.connection_made(transport)
+        self.idle_from_now()
+
+    def data_received(self, data: bytes) -> None:
+        if self.handler is not None:
+            self.handler.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self.handler.eof_received() if self.handler is not None else None
+
+    def pause_writing(self) -> None:
+        if self.handler is not None:
+            self.handler.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self.handler is not None:
+            self.handler.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.gate.left(self)
+        if self.handler is not None:
+            self.handler.connection_lost(exc)
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def idle_from_now(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.idle_since = loop.time()
+        if self._timer is None:
+            self._timer = loop.call_at(self.idle_since + self.gate.idle_seconds, self._expire)
+
+    def _expire(self) -> None:
+        self._timer = None
+        if self.requests:  # idle_from_now() starts the clock again when they are done
+            return
+        loop = asyncio.get_running_loop()
+        due = self.idle_since + self.gate.idle_seconds
+        if loop.time() >= due - 0.01:
+            self.close()
+        else:
+            self._timer = loop.call_at(due, self._expire)
+
+
+class GatedSite(web.BaseSite):
+    """aiohttp's TCPSite, with every connection going through a ConnectionGate."""
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, gate: ConnectionGate) -> None:
+        super().__init__(runner)
+        self.host, self.port, self.gate = host, port, gate
+
+    @property
+    def name(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    async def start(self) -> None:
+        await super().start()
+        handlers = self._runner.server
+        assert handlers is not None
+        self._server = server = await asyncio.get_running_loop().create_server(
+            lambda: _Connection(self.gate, handlers), self.host, self.port, backlog=ACCEPT_BATCH
+        )
+        for listening in server.sockets:  # a longer queue in the kernel than asyncio's batch
+            try:
+                with listening.dup() as same:
+                    same.listen(LISTEN_QUEUE)
+            except OSError:
+                pass
+
+
+class ConsoleLog(logging.Handler):
+    """The server's and its libraries' log records, one line each on stderr, made safe.
+
+    A malformed request is one line saying so (aiohttp logs its parse error with a
+    traceback); what a client sent never reaches the terminal with a control character in
+    it; at most LINES lines every WINDOW seconds, then a count of those left out. With
+    --debug: every record, with its traceback (made safe too).
+    """
+
+    WINDOW = 10.0
+    LINES = 20
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(logging.DEBUG if debug else logging.INFO)
+        self.debug = debug
+        self._window = -self.WINDOW
+        self._shown = 0
+        self._hidden = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            now = time.monotonic()
+            if now - self._window >= self.WINDOW:
+                if self._hidden:
+                    self._write(f"presscheck serve: ({self._hidden} more such lines not shown)")
+                self._window, self._shown, self._hidden = now, 0, 0
+            if self._shown >= self.LINES and not self.debug:
+                self._hidden += 1
+                return
+            self._shown += 1
+            self._write(self.line(record))
+            if self.debug and record.exc_info and record.exc_info[0] is not None:
+                self._write(display_text("".join(traceback.format_exception(*record.exc_info))).rstrip("\n"))
+        except Exception:  # a log line must never break the server
+            pass
+
+    @staticmethod
+    def line(record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            message = (f"answered {error.code} to a malformed request from {remote}: "
+                       f"{_first_line(error.message)}")
+        elif error is not None:
+            message = f"{message}: {type(error).__name__}: {_first_line(str(error))}"
+        return "presscheck serve: " + display_line(message)[:300]
+
+    @staticmethod
+    def _write(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0].rstrip(":") if lines else ""
+
+
+def _log_to_console(debug: bool) -> None:
+    """aiohttp's, asyncio's and the server's own records: through ConsoleLog only."""
+    handler = ConsoleLog(debug)
+    for name in ("aiohttp", "asyncio", log.name):
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if isinstance(h, ConsoleLog)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.setLevel(handler.level)
+        logger.propagate = False
+
+
 class AppProcess(AppService):
     """One session's app: started without a shell, and without the server's author."""
 
@@ -175,11 +511,14 @@ class AppProcess(AppService):
 class ClassroomServer(Server):
     """textual-serve's Server with an access check on every route and managed app processes."""
 
-    def __init__(self, argv: list[str], host: str, port: int, token: str | None) -> None:
+    def __init__(self, argv: list[str], host: str, port: int, token: str | None,
+                 max_sessions: int = DEFAULT_MAX_SESSIONS, max_connections: int = MAX_CONNECTIONS) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title="presscheck")
         self.argv = argv
         self.token = token
         self.sessions: set[AppProcess] = set()
+        self.max_sessions = max_sessions
+        self.gate = ConnectionGate(max_connections)
         self.url = ""
 
     @property
@@ -212,11 +551,20 @@ class ClassroomServer(Server):
         @web.middleware
         async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             if not self.allowed(request):
-                return web.Response(status=403, text=FORBIDDEN)
-            response = await handler(request)
-            if self.token is not None and "token" in request.query and not response.prepared:
-                # the page's scripts, styles and websocket then carry the token too
-                response.set_cookie(self.cookie, self.token, httponly=True, samesite="Strict", path="/")
+                refused = web.Response(status=403, text=FORBIDDEN)
+                refused.force_close()  # a stranger keeps no connection open
+                return refused
+            with self.gate.busy(request.protocol):  # not idle, so not closed, till answered
+                response = await handler(request)
+                if self.token is not None and "token" in request.query and not response.prepared:
+                    # the page's scripts, styles and websocket then carry the token too
+                    response.set_cookie(self.cookie, self.token, httponly=True, samesite="Strict", path="/")
+                if not response.prepared:
+                    try:
+                        await response.prepare(request)
+                        await response.write_eof()
+                    except ConnectionError:
+                        pass  # the client went away; aiohttp's own write sees that quietly too
             return response
 
         app.middlewares.insert(0, guard)
@@ -229,7 +577,13 @@ class ClassroomServer(Server):
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """textual-serve's page, with URLs of the host the browser used (not 0.0.0.0) and the
-        font served locally."""
+        font served locally; or why there is no room for another session."""
+        if len(self.sessions) >= self.max_sessions:
+            full = web.Response(status=503,
+                                text=f"503 Service Unavailable: {sessions_full(self.max_sessions)}.\n")
+            full.headers["Retry-After"] = "30"
+            full.headers["Cache-Control"] = "no-store"
+            return full
         router = request.app.router
         websocket = "wss" if request.scheme == "https" else "ws"
         context = {
@@ -252,6 +606,9 @@ class ClassroomServer(Server):
         service: AppProcess | None = None
         try:
             await websocket.prepare(request)
+            if len(self.sessions) >= self.max_sessions:  # counted and added with no await between
+                await self._refuse_session(websocket, request)
+                return websocket
             service = AppProcess(
                 self.argv,
                 write_bytes=websocket.send_bytes,
@@ -266,13 +623,24 @@ class ClassroomServer(Server):
         except asyncio.CancelledError:
             await websocket.close()
         except Exception:  # one broken session never stops the server
-            log.exception("session failed")
+            log.exception("a session failed")
         finally:
             if service is not None:
                 await service.stop()
                 self.sessions.discard(service)
                 _say(f"session closed ({len(self.sessions)} open)")
         return websocket
+
+    async def _refuse_session(self, websocket: web.WebSocketResponse, request: web.Request) -> None:
+        """No app process: the reason on the tab's terminal, then a close frame that says it too."""
+        reason = sessions_full(self.max_sessions)
+        _say(f"session refused from {request.remote}: {len(self.sessions)} open, "
+             f"--max-sessions {self.max_sessions}")
+        try:
+            await websocket.send_bytes(f"\r\n  {reason}.\r\n".encode())
+        except ConnectionError:
+            pass
+        await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=reason.encode()[:123])
 
     async def stop_sessions(self) -> None:
         """Ask every app to quit, wait a little, then terminate and kill what is left."""
@@ -303,12 +671,23 @@ class ClassroomServer(Server):
 
     # running ------------------------------------------------------------------------------
 
+    def on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Out of files in accept(): fewer connections (see ConnectionGate.out_of_files);
+        anything else goes to the log, one line."""
+        error = context.get("exception")
+        if isinstance(error, OSError) and error.errno in (errno.EMFILE, errno.ENFILE):
+            self.gate.out_of_files()
+            return
+        loop.default_exception_handler(context)
+
     async def run(self) -> None:
         app = await self._make_app()
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5,
+                               keepalive_timeout=IDLE_SECONDS)
         await runner.setup()
+        asyncio.get_running_loop().set_exception_handler(self.on_loop_error)
         try:
-            site = web.TCPSite(runner, self.host, self.port)
+            site = GatedSite(runner, self.host, self.port, self.gate)
             try:
                 await site.start()
             except OSError as error:
@@ -363,7 +742,8 @@ def _announce(server: ClassroomServer) -> None:
     else:
         where = "hand this link out: requests without its token are refused"
     print(f"  {where}; every browser tab asks for its student's name", flush=True)
-    print("  Ctrl+C stops the server and every session", flush=True)
+    print(f"  at most {server.max_sessions} sessions at once (--max-sessions); "
+          "Ctrl+C stops the server and every session", flush=True)
 
 
 def _listen_error(host: str, port: int, error: OSError) -> str:
@@ -381,7 +761,7 @@ def _listen_error(host: str, port: int, error: OSError) -> str:
 
 
 def serve(paths: list[str], db: Path, host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None) -> int:
+          token: str | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS, debug: bool = False) -> int:
     """Check what the sessions will open, then serve until Ctrl+C."""
     from reader.launch import prepare_session
 
@@ -390,6 +770,13 @@ def serve(paths: list[str], db: Path, host: str = "127.0.0.1", port: int = 8000,
     prepare_session(list(paths), db, ask_author=True).store.close()
     if token is None and not is_loopback(host):
         token = secrets.token_urlsafe(18)
-    server = ClassroomServer(app_command(list(paths), db), host, port, token)
+    file_limit = raise_file_limit()
+    sessions, connections = capacity(file_limit, max_sessions)
+    if sessions < max_sessions:
+        _say(f"the open-file limit ({file_limit}) leaves room for {sessions} sessions, not {max_sessions}; "
+             "raise it with `ulimit -n` for more")
+    _log_to_console(debug)
+    server = ClassroomServer(app_command(list(paths), db), host, port, token,
+                             max_sessions=sessions, max_connections=connections)
     asyncio.run(server.run())
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -100,7 +101,8 @@ def app_processes(session: int) -> list[int]:
 def serve(tmp_path: Path):
     started: list[Served] = []
 
-    def start(*args: str, db: Path | None = None, timeout: float = 30.0) -> Served:
+    def start(*args: str, db: Path | None = None, timeout: float = 30.0, open_files: int | None = None) -> Served:
+        """`open_files`: the server's open-file limit, soft and hard (as `ulimit -n`)."""
         db = db or tmp_path / "class" / "annotations.json"
         env = clean_env()
         # a teacher's own name in the environment must not become every student's
@@ -109,6 +111,7 @@ def serve(tmp_path: Path):
             [str(BIN), "serve", "--port", "0", "--db", str(db), *args],
             cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            preexec_fn=None if open_files is None else _limit_open_files(open_files),
         )
         served = Served(process, "", db)
         started.append(served)
@@ -128,6 +131,13 @@ def serve(tmp_path: Path):
     yield start
     for served in started:
         _stop(served.process)
+
+
+def _limit_open_files(count: int):
+    def in_the_child() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
+
+    return in_the_child
 
 
 def _collect(process: subprocess.Popen[str], lines: list[str]) -> None:

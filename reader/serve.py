@@ -47,23 +47,19 @@ import shlex
 import signal
 import socket
 import sys
-import time
-import traceback
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import WSCloseCode, web
-from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from reader.connection_gate import IDLE_SECONDS, MAX_CONNECTIONS, ConnectionGate, GatedSite, capacity, raise_file_limit
 from reader.errors import UserError
-from reader.ingest.sanitize import display_line, display_text
+from reader.serve_log import log_to_console
 
 log = logging.getLogger("presscheck.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -72,40 +68,14 @@ QUIT_SECONDS = 5.0
 """How long the sessions' apps get to quit on their own at shutdown before being terminated."""
 KILL_SECONDS = 2.0
 
-IDLE_SECONDS = 5.0
-"""A connection with no request in progress (its first request's headers still incomplete,
-or nothing asked since the last answer) is closed after this long."""
 DEFAULT_MAX_SESSIONS = 40
 """App processes at once, by default: a class."""
-MAX_CONNECTIONS = 512
-"""Open connections at most, whatever the open-file limit (a class's browsers use a few each)."""
-FILE_LIMIT_WANTED = 8192
-"""The soft open-file limit the server raises itself to (never above the hard limit)."""
-ACCEPT_BATCH = 32
-"""Connections asyncio accepts at once (its `backlog`), each a file before the gate sees it."""
-LISTEN_QUEUE = 1024
-"""Connections the kernel keeps waiting to be accepted (no file of ours each): a flood of
-connections must not fill it, or a student's connection waits for TCP to try again."""
-RESERVED_FDS = 32 + ACCEPT_BATCH
-"""Files the server keeps for itself: its own streams, the listening sockets, the event loop,
-the pipes of an app being started, and a batch of connections just accepted."""
-FDS_PER_SESSION = 4
-"""Files one session holds besides its websocket: the app's three pipes (and a pidfd)."""
-SPARE_CONNECTIONS = 16
-"""Connections left for page loads when every session is open."""
 
 FORBIDDEN = (
     "403 Forbidden: this presscheck needs the link with its access token "
     "(ask whoever runs `presscheck serve` for the link).\n"
 )
 
-BUSY_TEXT = ("503 Service Unavailable: this presscheck is busy with all the connections it can take; "
-             "try again.\n")
-BUSY_RESPONSE = (
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-    f"Content-Length: {len(BUSY_TEXT)}\r\nRetry-After: 10\r\nConnection: close\r\n\r\n{BUSY_TEXT}"
-).encode()
-"""What a connection beyond the cap gets when every open one is busy."""
 
 
 def sessions_full(limit: int) -> str:
@@ -194,287 +164,6 @@ def _exit_with_the_server() -> Callable[[], None] | None:
             os._exit(1)
 
     return in_the_child
-
-
-# connections: how many, and for how long ------------------------------------------------------
-
-
-def raise_file_limit() -> int:
-    """Raise this process's soft limit on open files toward its hard limit (at most
-    FILE_LIMIT_WANTED), so a class never runs the server out of them; return the limit."""
-    try:
-        import resource
-    except ImportError:  # Windows: no such limit to raise
-        return FILE_LIMIT_WANTED
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = FILE_LIMIT_WANTED if hard == resource.RLIM_INFINITY else min(hard, FILE_LIMIT_WANTED)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-            soft = wanted
-        except (ValueError, OSError):  # e.g. macOS refuses more than its own maximum
-            pass
-    return FILE_LIMIT_WANTED if soft == resource.RLIM_INFINITY else soft
-
-
-def capacity(file_limit: int, max_sessions: int) -> tuple[int, int]:
-    """(sessions, connections) that fit in `file_limit` open files: every session's pipes
-    and websocket, SPARE_CONNECTIONS for page loads besides, and the server's own."""
-    budget = file_limit - RESERVED_FDS
-    sessions = max(1, min(max_sessions, (budget - SPARE_CONNECTIONS) // (FDS_PER_SESSION + 1)))
-    connections = min(max(MAX_CONNECTIONS, sessions + SPARE_CONNECTIONS), budget - sessions * FDS_PER_SESSION)
-    return sessions, max(connections, 2)
-
-
-class ConnectionGate:
-    """The server's open connections: at most `limit`, none idle for long.
-
-    A connection is idle while no request of it is being handled: before its first
-    request's headers are complete, and between requests. An idle one is closed after
-    `idle_seconds`. When `limit` are open, a new connection closes the one idle the longest,
-    first among strangers (connections that never made a request the server let in), then
-    among the others; a browser whose idle connection goes opens another. Only when every
-    connection is busy is the new one refused.
-    """
-
-    def __init__(self, limit: int, idle_seconds: float = IDLE_SECONDS) -> None:
-        self.limit = limit
-        self.idle_seconds = idle_seconds
-        self.connections: set[_Connection] = set()
-        self._by_handler: dict[Any, _Connection] = {}
-        self._idle_strangers: OrderedDict[_Connection, None] = OrderedDict()
-        self._idle_known: OrderedDict[_Connection, None] = OrderedDict()
-        self.evicted = 0
-        self.refused = 0
-        self._warned = 0.0
-
-    def admit(self, connection: _Connection) -> bool:
-        if len(self.connections) >= self.limit:
-            if not self.evict(1):
-                self.refused += 1
-                self.warn(f"all {self.limit} connections are busy: refused one (503)")
-                return False
-            self.warn(f"{self.limit} connections open, the most it takes: closing those idle the longest")
-        self.connections.add(connection)
-        self._idle_strangers[connection] = None
-        return True
-
-    def attach(self, connection: _Connection, handler: Any) -> None:
-        self._by_handler[handler] = connection
-
-    def evict(self, count: int) -> int:
-        """Close up to `count` idle connections, strangers first, the longest idle first."""
-        closed = 0
-        for idle in (self._idle_strangers, self._idle_known):
-            while idle and closed < count:
-                connection, _ = idle.popitem(last=False)
-                self.left(connection)
-                connection.close()
-                closed += 1
-        self.evicted += closed
-        return closed
-
-    def out_of_files(self) -> None:
-        """accept() found no file left (capacity() leaves room, so something else holds
-        them): close some idle connections; asyncio tries accept() again in a second."""
-        closed = self.evict(SPARE_CONNECTIONS)
-        self.warn(f"out of open files with {len(self.connections)} connections open: "
-                  f"closed {closed} idle ones")
-
-    def left(self, connection: _Connection) -> None:
-        self.connections.discard(connection)
-        self._idle_strangers.pop(connection, None)
-        self._idle_known.pop(connection, None)
-        if connection.handler is not None:
-            self._by_handler.pop(connection.handler, None)
-
-    @contextmanager
-    def busy(self, handler: Any) -> Iterator[None]:
-        """A request the server let in is being handled on `handler`'s connection."""
-        connection = self._by_handler.get(handler)
-        if connection is None:
-            yield
-            return
-        self._idle_strangers.pop(connection, None)
-        self._idle_known.pop(connection, None)
-        connection.requests += 1
-        try:
-            yield
-        finally:
-            connection.requests -= 1
-            if connection.requests == 0 and connection in self.connections:
-                self._idle_known[connection] = None
-                connection.idle_from_now()
-
-    def warn(self, line: str) -> None:
-        now = time.monotonic()
-        if now - self._warned >= 10.0:  # a flood of connections is one line now and then
-            self._warned = now
-            log.warning(line)
-
-
-class _Connection(asyncio.Protocol):
-    """One client connection: aiohttp's request handler inside, under the gate's rules."""
-
-    def __init__(self, gate: ConnectionGate, make_handler: Callable[[], Any]) -> None:
-        self.gate = gate
-        self.make_handler = make_handler
-        self.handler: Any = None
-        self.transport: asyncio.Transport | None = None
-        self.requests = 0
-        self.idle_since = 0.0
-        self._timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport = cast(asyncio.Transport, transport)
-        if not self.gate.admit(self):
-            transport.write(BUSY_RESPONSE)
-            transport.close()
-            return
-        self.handler = self.make_handler()
-        self.gate.attach(self, self.handler)
-        self.handler.connection_made(transport)
-        self.idle_from_now()
-
-    def data_received(self, data: bytes) -> None:
-        if self.handler is not None:
-            self.handler.data_received(data)
-
-    def eof_received(self) -> bool | None:
-        return self.handler.eof_received() if self.handler is not None else None
-
-    def pause_writing(self) -> None:
-        if self.handler is not None:
-            self.handler.pause_writing()
-
-    def resume_writing(self) -> None:
-        if self.handler is not None:
-            self.handler.resume_writing()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self.gate.left(self)
-        if self.handler is not None:
-            self.handler.connection_lost(exc)
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-
-    def idle_from_now(self) -> None:
-        loop = asyncio.get_running_loop()
-        self.idle_since = loop.time()
-        if self._timer is None:
-            self._timer = loop.call_at(self.idle_since + self.gate.idle_seconds, self._expire)
-
-    def _expire(self) -> None:
-        self._timer = None
-        if self.requests:  # idle_from_now() starts the clock again when they are done
-            return
-        loop = asyncio.get_running_loop()
-        due = self.idle_since + self.gate.idle_seconds
-        if loop.time() >= due - 0.01:
-            self.close()
-        else:
-            self._timer = loop.call_at(due, self._expire)
-
-
-class GatedSite(web.BaseSite):
-    """aiohttp's TCPSite, with every connection going through a ConnectionGate."""
-
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, gate: ConnectionGate) -> None:
-        super().__init__(runner)
-        self.host, self.port, self.gate = host, port, gate
-
-    @property
-    def name(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    async def start(self) -> None:
-        await super().start()
-        handlers = self._runner.server
-        assert handlers is not None
-        self._server = server = await asyncio.get_running_loop().create_server(
-            lambda: _Connection(self.gate, handlers), self.host, self.port, backlog=ACCEPT_BATCH
-        )
-        for listening in server.sockets:  # a longer queue in the kernel than asyncio's batch
-            try:
-                with listening.dup() as same:
-                    same.listen(LISTEN_QUEUE)
-            except OSError:
-                pass
-
-
-class ConsoleLog(logging.Handler):
-    """The server's and its libraries' log records, one line each on stderr, made safe.
-
-    A malformed request is one line saying so (aiohttp logs its parse error with a
-    traceback); what a client sent never reaches the terminal with a control character in
-    it; at most LINES lines every WINDOW seconds, then a count of those left out. With
-    --debug: every record, with its traceback (made safe too).
-    """
-
-    WINDOW = 10.0
-    LINES = 20
-
-    def __init__(self, debug: bool = False) -> None:
-        super().__init__(logging.DEBUG if debug else logging.INFO)
-        self.debug = debug
-        self._window = -self.WINDOW
-        self._shown = 0
-        self._hidden = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            now = time.monotonic()
-            if now - self._window >= self.WINDOW:
-                if self._hidden:
-                    self._write(f"presscheck serve: ({self._hidden} more such lines not shown)")
-                self._window, self._shown, self._hidden = now, 0, 0
-            if self._shown >= self.LINES and not self.debug:
-                self._hidden += 1
-                return
-            self._shown += 1
-            self._write(self.line(record))
-            if self.debug and record.exc_info and record.exc_info[0] is not None:
-                self._write(display_text("".join(traceback.format_exception(*record.exc_info))).rstrip("\n"))
-        except Exception:  # a log line must never break the server
-            pass
-
-    @staticmethod
-    def line(record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, HttpProcessingError):
-            remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
-            message = (f"answered {error.code} to a malformed request from {remote}: "
-                       f"{_first_line(error.message)}")
-        elif error is not None:
-            message = f"{message}: {type(error).__name__}: {_first_line(str(error))}"
-        return "presscheck serve: " + display_line(message)[:300]
-
-    @staticmethod
-    def _write(text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0].rstrip(":") if lines else ""
-
-
-def _log_to_console(debug: bool) -> None:
-    """aiohttp's, asyncio's and the server's own records: through ConsoleLog only."""
-    handler = ConsoleLog(debug)
-    for name in ("aiohttp", "asyncio", log.name):
-        logger = logging.getLogger(name)
-        for old in [h for h in logger.handlers if isinstance(h, ConsoleLog)]:
-            logger.removeHandler(old)
-        logger.addHandler(handler)
-        logger.setLevel(handler.level)
-        logger.propagate = False
 
 
 class AppProcess(AppService):
@@ -775,7 +464,7 @@ def serve(paths: list[str], db: Path, host: str = "127.0.0.1", port: int = 8000,
     if sessions < max_sessions:
         _say(f"the open-file limit ({file_limit}) leaves room for {sessions} sessions, not {max_sessions}; "
              "raise it with `ulimit -n` for more")
-    _log_to_console(debug)
+    log_to_console(debug)
     server = ClassroomServer(app_command(list(paths), db), host, port, token,
                              max_sessions=sessions, max_connections=connections)
     asyncio.run(server.run())

@@ -23,7 +23,7 @@ from serve_helpers import Served
 TOKEN = "classroom-7b"
 WS_QUERY = "/ws?width=120&height=40"
 IDLE_SECONDS = 5.0
-"""reader.serve.IDLE_SECONDS: how long the server lets a connection sit without a request."""
+"""reader.connection_gate.IDLE_SECONDS: how long the server lets a connection sit without a request."""
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What must never reach the teacher's terminal from a client (ESC, BEL, C1 ...)."""
 
@@ -263,7 +263,7 @@ class _FakeConnection:
 
 
 def test_a_full_gate_closes_strangers_first_then_the_longest_idle_and_never_a_busy_one():
-    from reader.serve import ConnectionGate
+    from reader.connection_gate import ConnectionGate
 
     gate = ConnectionGate(limit=3)
 
@@ -293,7 +293,7 @@ def test_a_full_gate_closes_strangers_first_then_the_longest_idle_and_never_a_bu
 
 
 def test_capacity_leaves_room_below_the_open_file_limit():
-    from reader.serve import FDS_PER_SESSION, RESERVED_FDS, capacity
+    from reader.connection_gate import FDS_PER_SESSION, RESERVED_FDS, capacity
 
     for limit, wanted in ((256, 40), (1024, 40), (8192, 40), (8192, 1000), (128, 40)):
         sessions, connections = capacity(limit, wanted)

@@ -26,6 +26,8 @@ from reader.ingest.sanitize import display_line
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 """Uncompressed size above which a zipped pack is refused."""
+MAX_ZIP_MEMBERS = 1000
+"""Files and folders a zipped pack may hold (a million empty members would still unzip)."""
 
 _extracted: dict[tuple[str, int, int], Path] = {}
 
@@ -61,6 +63,8 @@ def extract_zip(path: Path) -> Path:
             manifest = _manifest_member([i.filename for i in infos])
             if manifest is None:
                 raise UserError(f"{path}: not an exercise pack (no {PACK_FILE} in the zip)")
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise UserError(f"{path}: over {MAX_ZIP_MEMBERS} files in the zip; too many for a pack")
             if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
                 raise UserError(f"{path}: over {MAX_ZIP_BYTES // (1024 * 1024)} MB unzipped; too big for a pack")
             for info in infos:

@@ -104,6 +104,18 @@ def test_zip_members_that_are_links_or_climb_out_are_refused(tmp_path):
         evil.unlink()
 
 
+
+def test_a_zip_of_countless_empty_files_is_refused_before_unzipping(tmp_path):
+    from reader.classroom.packs import MAX_ZIP_MEMBERS
+
+    bomb = tmp_path / "many.zip"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("pack.toml", 'title = "x"\n')
+        for number in range(MAX_ZIP_MEMBERS + 1):
+            archive.writestr(f"f{number}.txt", "")
+    with pytest.raises(UserError, match="too many for a pack"):
+        load_pack(bomb)
+
 def test_untrusted_names_in_pack_errors_are_made_visible(tmp_path):
     pack = tmp_path / "pack"
     pack.mkdir()

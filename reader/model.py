@@ -14,6 +14,39 @@ Kind = Literal["claim", "contradiction", "link", "note"]
 KINDS: tuple[Kind, ...] = ("claim", "contradiction", "link", "note")
 TARGET_COUNT: dict[str, int] = {"claim": 1, "note": 1, "contradiction": 2, "link": 2}
 Anchor = Literal["exact", "moved", "orphaned"]
+ANCHORS: tuple[Anchor, ...] = ("exact", "moved", "orphaned")
+MAX_POSITION = 2**53 - 1
+"""The largest position a stored or imported selector may hold: every JSON reader keeps it
+exact, and no text comes near it (a larger number is a damaged or hostile record)."""
+ARTICLE_TEXT_FIELDS = ("id", "text", "title", "source", "byline", "published", "added_at", "raw_sha256", "site")
+
+
+def _shown(value: Any) -> str:
+    """A value from a record, for an error message: its repr, shortened (repr escapes
+    control characters)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _not_text(data: dict[str, Any], names: tuple[str, ...], what: str = "") -> ValueError:
+    """The error for the first of `names` in `data` that is not text (read with the
+    defaults the caller used: a missing optional field is "")."""
+    for name in names:
+        value = data.get(name, "")
+        if type(value) is not str:
+            return ValueError(f"{what}{name} is {_shown(value)}, not text")
+    return ValueError(f"{what}fields are not text")
+
+
+def _not_position(start: Any, end: Any) -> ValueError:
+    for name, value in (("start", start), ("end", end)):
+        if type(value) is not int or not 0 <= value <= MAX_POSITION:
+            return ValueError(f"a target's {name} is {_shown(value)}, not a whole number ≥ 0 below 2^53")
+    return ValueError(f"a target ends ({end}) before it starts ({start})")
+
+
+def _not_object(value: Any, what: str) -> ValueError:
+    return ValueError(f"{what} is {_shown(value)}, not an object")
 
 
 def now_iso() -> str:
@@ -62,17 +95,42 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The article a stored record describes; a ValueError (or KeyError for a missing
+        field) says what is wrong with a record of the wrong shape: nothing is coerced."""
+        if type(data) is not dict:
+            raise _not_object(data, "the article")
+        get = data.get
+        id_, text = data["id"], data["text"]
+        title, source, byline = get("title", ""), get("source", ""), get("byline", "")
+        published, added_at = get("published", ""), get("added_at", "")
+        raw_sha256, site = get("raw_sha256", ""), get("site", "")
+        if not (
+            type(id_) is str and type(text) is str and type(title) is str and type(source) is str
+            and type(byline) is str and type(published) is str and type(added_at) is str
+            and type(raw_sha256) is str and type(site) is str
+        ):
+            raise _not_text(data, ARTICLE_TEXT_FIELDS)
+        furniture = get("furniture", ())
+        if not isinstance(furniture, (list, tuple)) or not all(
+            isinstance(span, (list, tuple))
+            and len(span) == 2
+            and type(span[0]) is int
+            and type(span[1]) is int
+            and 0 <= span[0] <= span[1] <= len(text)
+            for span in furniture
+        ):
+            raise ValueError("furniture is not a list of [start, end] spans inside the text")
         return cls(
-            id=str(data["id"]),
-            title=str(data.get("title", "")),
-            text=str(data["text"]),
-            source=str(data.get("source", "")),
-            byline=str(data.get("byline", "")),
-            published=str(data.get("published", "")),
-            added_at=str(data.get("added_at", "")),
-            furniture=tuple((int(a), int(b)) for a, b in data.get("furniture", ())),
-            raw_sha256=str(data.get("raw_sha256", "")),
-            site=str(data.get("site", "")),
+            id=id_,
+            title=title,
+            text=text,
+            source=source,
+            byline=byline,
+            published=published,
+            added_at=added_at,
+            furniture=tuple((span[0], span[1]) for span in furniture),
+            raw_sha256=raw_sha256,
+            site=site,
         )
 
 
@@ -134,20 +192,33 @@ class Target:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Target:
+        if type(data) is not dict:
+            raise _not_object(data, "a target")
         position: TextPositionSelector | None = None
         quote: TextQuoteSelector | None = None
-        for selector in data["selectors"]:
-            if selector["type"] == "TextPositionSelector":
-                position = TextPositionSelector(int(selector["start"]), int(selector["end"]))
-            elif selector["type"] == "TextQuoteSelector":
-                quote = TextQuoteSelector(
-                    str(selector["exact"]),
-                    str(selector.get("prefix", "")),
-                    str(selector.get("suffix", "")),
-                )
+        selectors = data["selectors"]
+        if type(selectors) is not list and type(selectors) is not tuple:
+            raise ValueError(f"a target's selectors are {_shown(selectors)}, not a list")
+        for selector in selectors:
+            if type(selector) is not dict:
+                raise _not_object(selector, "a selector")
+            kind = selector["type"]
+            if kind == "TextPositionSelector":
+                start, end = selector["start"], selector["end"]
+                if not (type(start) is int and type(end) is int and 0 <= start <= end <= MAX_POSITION):
+                    raise _not_position(start, end)
+                position = TextPositionSelector(start, end)
+            elif kind == "TextQuoteSelector":
+                exact, prefix, suffix = selector["exact"], selector.get("prefix", ""), selector.get("suffix", "")
+                if not (type(exact) is str and type(prefix) is str and type(suffix) is str):
+                    raise _not_text(selector, ("exact", "prefix", "suffix"), "a quote's ")
+                quote = TextQuoteSelector(exact, prefix, suffix)
         if position is None or quote is None:
             raise ValueError("a target needs a TextPositionSelector and a TextQuoteSelector")
-        return cls(str(data["article_id"]), position, quote, str(data.get("source", "")))
+        article_id, source = data["article_id"], data.get("source", "")
+        if type(article_id) is not str or type(source) is not str:
+            raise _not_text(data, ("article_id", "source"), "a target's ")
+        return cls(article_id, position, quote, source)
 
 
 @dataclass(frozen=True)
@@ -195,15 +266,38 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        """The annotation a stored or exported record describes, checked as strictly as an
+        import checks it: a ValueError (or KeyError for a missing field) says what is wrong
+        (an unknown kind or anchor, a number where text belongs, a position that is not a
+        sane whole number); nothing is coerced."""
+        if type(data) is not dict:
+            raise _not_object(data, "the annotation")
+        get = data.get
+        kind, targets, tags, anchor = data["kind"], data["targets"], get("tags", ()), get("anchor", "exact")
+        if type(kind) is not str or kind not in TARGET_COUNT:
+            raise ValueError(f"unknown annotation kind {_shown(kind)}")
+        if type(anchor) is not str or anchor not in ANCHORS:
+            raise ValueError(f"unknown anchor {_shown(anchor)}")
+        if type(targets) is not list and type(targets) is not tuple:
+            raise ValueError(f"targets is {_shown(targets)}, not a list")
+        if (type(tags) is not list and type(tags) is not tuple) or not all(type(tag) is str for tag in tags):
+            raise ValueError(f"tags is {_shown(tags)}, not a list of texts")
+        id_, relation, note, author = data["id"], get("relation", ""), get("note", ""), get("author", "")
+        created, modified = get("created", ""), get("modified", "")
+        if not (
+            type(id_) is str and type(relation) is str and type(note) is str and type(author) is str
+            and type(created) is str and type(modified) is str
+        ):
+            raise _not_text(data, ("id", "relation", "note", "author", "created", "modified"))
         return cls(
-            id=str(data["id"]),
-            kind=data["kind"],
-            targets=tuple(Target.from_dict(t) for t in data["targets"]),
-            tags=tuple(str(t) for t in data.get("tags", ())),
-            relation=str(data.get("relation", "")),
-            note=str(data.get("note", "")),
-            author=str(data.get("author", "")),
-            created=str(data.get("created", "")),
-            modified=str(data.get("modified", "")),
-            anchor=data.get("anchor", "exact"),
+            id=id_,
+            kind=kind,
+            targets=tuple([Target.from_dict(t) for t in targets]),
+            tags=tuple(tags),
+            relation=relation,
+            note=note,
+            author=author,
+            created=created,
+            modified=modified,
+            anchor=anchor,
         )

@@ -22,7 +22,7 @@ from reader.anchoring import has_position, locate, reanchor
 from reader.anchoring import describe as describe_span
 from reader.errors import UserError
 from reader.export import json_format, w3c
-from reader.model import SCHEMA_VERSION, Anchor, Annotation, Article, Target
+from reader.model import MAX_POSITION, SCHEMA_VERSION, Anchor, Annotation, Article, Target
 
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
 """Larger files are refused before they are read (a class's exports are far smaller)."""
@@ -235,9 +235,12 @@ def _parse_native(data: dict[str, Any], path: Path) -> ParsedFile:
         furniture = tuple((int(a), int(b)) for a, b in entry.get("furniture", ()))
         if any(not 0 <= a < b <= len(text) for a, b in furniture):
             raise ImportFileError(f"{path}: article {entry['id']} has furniture outside its text")
-        parsed.articles[entry["id"]] = Article.from_dict(
-            {key: value for key, value in entry.items() if key not in ("text_sha256", "length")}
-        )
+        try:  # the model is stricter than the schema's "integer" (1.0 is not a position)
+            parsed.articles[entry["id"]] = Article.from_dict(
+                {key: value for key, value in entry.items() if key not in ("text_sha256", "length")}
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ImportFileError(f"{path}: article {entry['id']}: {_one_line(str(error))}") from None
     seen: set[str] = set()
     for number, record in enumerate(data["annotations"], start=1):
         try:
@@ -268,6 +271,11 @@ def _parse_w3c(data: Any, path: Path) -> ParsedFile:
         if annotation.id in seen:
             raise ImportFileError(f"{path}: annotation id {w3c.annotation_iri(annotation.id)} appears twice")
         seen.add(annotation.id)
+        if any(target.end > MAX_POSITION for target in annotation.targets):
+            # stored, it would be a damaged record (see Annotation.from_dict): refuse it here
+            raise ImportFileError(
+                f"{path}: annotation {w3c.annotation_iri(annotation.id)} has a position over 2^53"
+            )
     return ParsedFile(path, "w3c", annotations, skipped=skipped)
 
 

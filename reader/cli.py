@@ -173,7 +173,11 @@ def run_import(argv: Sequence[str]) -> int:
     parsed = [read_file(path) for path in args.files]  # all checked before the DB is opened
     store = Store.open(db_path(args), create=True)
     pack = Path(args.pack) if args.pack else default_pack_folder()
-    for report in apply(store, parsed, pack):
+    try:
+        reports = apply(store, parsed, pack)
+    finally:
+        store.close()  # fold the journal in: when this exits, the file alone holds everything
+    for report in reports:
         for line in report.lines():
             print(display_line(line))
     return 0
@@ -181,7 +185,11 @@ def run_import(argv: Sequence[str]) -> int:
 
 def db_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="presscheck db", description="Check the database, or recover it from a backup."
+        prog="presscheck db",
+        description="check: validate every record (one line per problem), and say when the "
+        "journal holds changes the file does not have yet. recover: restore the newest backup "
+        "that reads, with the journal's changes folded in, keeping the unreadable file aside; "
+        "safe to interrupt and run again.",
     )
     parser.add_argument("action", choices=["check", "recover"])
     _common(parser)
@@ -199,12 +207,7 @@ def run_db(argv: Sequence[str]) -> int:
         for line in report.lines():
             print(display_line(line))
         return 0 if report.ok else 1
-    restored, aside = recover_database(path)
-    kept = f"; the unreadable file is kept as {aside}" if aside else ""
-    if restored.name.endswith(".journal"):
-        print(f"kept {path} and the changes of {restored.name} before its damaged line{kept}")
-    else:
-        print(f"restored {path} from {restored.name}{kept}")
+    print(display_line(recover_database(path).message()))
     return 0
 
 

@@ -25,6 +25,15 @@ a reader reads both files and `stat`s them again; the same signature before and 
 means it read one state that some writer left, and anything else is read again (under
 the lock after a few tries). Opening a database to read it (the app's start, `export`)
 neither waits for a writer nor imports the lock's library.
+
+Files from elsewhere are data, never trusted. The database's path is resolved once
+(`database_file`): a symbolic link is followed, so its target is what gets replaced (the
+link stays a link) and the journal, lock and backups sit beside the target; a folder, FIFO,
+socket or device is refused from its `stat`, never opened. A missing file whose backups are
+beside it is not made anew (`db recover` brings it back). A record that does not read (the
+model's `from_dict` checks it as strictly as an import does) or whose key is not a sane
+record number is skipped and listed in `Store.problems`, never coerced, never turned into a
+number, and every compaction writes it back as it was.
 """
 
 from __future__ import annotations
@@ -75,6 +84,70 @@ GENERATION_KEY = "journal_generation"
 """The `meta` record naming the snapshot's generation (the journal's header repeats it)."""
 KEY_FIELDS = {"articles": "id", "annotations": "id", "meta": "key"}
 """The field that identifies a record of each table."""
+MAX_KEY_DIGITS = 18
+"""A record's key (TinyDB's document id) is a decimal number of at most this many ASCII
+digits. Longer ones (or other digits) come from a damaged or hostile file: such a record is
+reported and skipped, kept in the file as it is, and never turned into a number."""
+
+
+def is_record_key(key: str) -> bool:
+    """Whether `key` is a sane record number (see MAX_KEY_DIGITS)."""
+    return 0 < len(key) <= MAX_KEY_DIGITS and key.isascii() and key.isdigit()
+
+
+def shown_key(key: str) -> str:
+    """A record's key for a message: shortened when it is not a sane record number."""
+    if is_record_key(key):
+        return key
+    from reader.ingest.sanitize import display_line
+
+    return display_line(key[:12]) + f"… ({len(key)} characters)" if len(key) > 12 else display_line(key)
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def refuse_special(path: Path, mode: int, what: str = "database file") -> None:
+    """A DatabaseError when `mode` is not a regular file's: a FIFO or a device would block
+    or never end a read, so they are refused from their `stat`, never opened."""
+    kind = _special_kind(mode)
+    if kind is None:
+        return
+    if what == "database file":
+        if kind == "a folder":
+            raise DatabaseError(f"{path}: is a folder; give the database file's path with --db")
+        raise DatabaseError(f"{path}: is {kind}, not a database file; give the database file's path with --db")
+    raise DatabaseError(f"{path}: is {kind}, not a {what}; move it aside")
+
+
+def database_file(path: str | os.PathLike[str]) -> Path:
+    """The file a database path names. A symbolic link is followed to its target, so the
+    target is what gets written (the link stays a link) and the journal, lock and backups
+    sit beside the target, whichever name opened it. A folder, FIFO, socket or device is
+    refused (from its `stat`, never opened). A missing file is returned as it is."""
+    path = Path(path)
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise DatabaseError(f"{path}: cannot read the database ({error.strerror})") from None
+    refuse_special(path, info.st_mode)
+    return path
 
 
 def fsync_folder(folder: Path) -> None:
@@ -112,6 +185,17 @@ def _stat_signature(path: Path) -> tuple[int, int, int] | None:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def _regular_signature(path: Path, what: str) -> tuple[int, int, int] | None:
+    """`_stat_signature` of a file about to be read, refusing one that is not a regular
+    file (reading a FIFO would wait forever) with the same single `stat`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    refuse_special(path, info.st_mode, what)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def database_signature(path: Path) -> Signature:
     """Changes whenever any process saves to the database at `path` (snapshot or journal)."""
     return (_stat_signature(path), _stat_signature(journal_path(path)))
@@ -121,7 +205,10 @@ def parse_database(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
     """The tables of a database file, or a DatabaseError saying what is wrong with it."""
     keep = "the file was left untouched; fix or move it aside, or choose another file with --db"
     if any(backup.exists() for backup in backup_paths(path)):
-        keep = "the file was left untouched; `presscheck db recover` restores the last good backup"
+        keep = (
+            "the file was left untouched; `presscheck db recover` restores the last good backup "
+            "with the journal's changes"
+        )
     if not raw or raw.isspace():  # isspace stops at the first other byte; strip copies 5 MB
         raise DatabaseError(f"{path}: the database file is empty; {keep}")
     try:
@@ -144,13 +231,14 @@ def generation_of(data: Tables) -> str | None:
     return None
 
 
-def _set_generation(data: Tables, generation: str) -> None:
+def set_generation(data: Tables, generation: str) -> None:
+    """Name `generation` in the tables' `meta` (a snapshot's; its journal's header repeats it)."""
     meta = data.setdefault("meta", {})
     for record in meta.values():
         if record.get("key") == GENERATION_KEY:
             record["value"] = generation
             return
-    doc_id = max((int(key) for key in meta), default=0) + 1
+    doc_id = max((int(key) for key in meta if is_record_key(key)), default=0) + 1
     meta[str(doc_id)] = {"key": GENERATION_KEY, "value": generation}
 
 
@@ -247,7 +335,7 @@ class DurableStorage(Storage):
     # reading ----------------------------------------------------------------------------
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        snapshot = _stat_signature(self.path)
+        snapshot = _regular_signature(self.path, "database file")
         if snapshot is None:
             if self.path.exists():  # stat refused: say why
                 raise DatabaseError(f"{self.path}: cannot read the database")
@@ -278,7 +366,7 @@ class DurableStorage(Storage):
 
     def _catch_up(self) -> None:
         """Apply what was appended to the journal since we last looked."""
-        journal = _stat_signature(self.journal)
+        journal = _regular_signature(self.journal, "journal")
         if journal == self._journal:
             return
         if self._journal is not None and (
@@ -377,7 +465,7 @@ class DurableStorage(Storage):
         import secrets  # loads OpenSSL through hmac: only writing a snapshot needs it
 
         generation = secrets.token_hex(8)
-        _set_generation(data, generation)
+        set_generation(data, generation)
         blob = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
         header = orjson.dumps({"journal": JOURNAL_FORMAT, "generation": generation}) + b"\n"
         try:
@@ -431,6 +519,11 @@ class DurableStorage(Storage):
             ) from None
 
     @property
+    def unfolded(self) -> int:
+        """How many changes (as last read) the journal holds that the snapshot does not."""
+        return self._changes if self._journal_valid else 0
+
+    @property
     def needs_compaction(self) -> bool:
         """The cached tables hold changes that only the journal has, or there is no
         journal to extend (as last read; `compact` looks again)."""
@@ -468,11 +561,12 @@ class DurableStorage(Storage):
         number = self._next_ids.get(table)
         if number is None:
             records = (self._data or {}).get(table, {})
-            number = self._next_ids[table] = max(map(int, records), default=0) + 1
+            # a key that is not a sane record number is a damaged record: never int() it
+            number = self._next_ids[table] = max((int(key) for key in records if is_record_key(key)), default=0) + 1
         return str(number)
 
     def _index_change(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
-        if table in self._next_ids and doc is not None:
+        if table in self._next_ids and doc is not None and is_record_key(doc_id):
             self._next_ids[table] = max(self._next_ids[table], int(doc_id) + 1)
         for (indexed_table, field), index in list(self._indexes.items()):
             if indexed_table != table:
@@ -538,7 +632,8 @@ class Store:
     """Articles, annotations and settings of one database file."""
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT) -> None:
-        self.path = Path(path)
+        self.path = database_file(path)
+        """The database file itself: a symbolic link is followed (see `database_file`)."""
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._file_lock: FileLock | None = None
@@ -549,16 +644,30 @@ class Store:
         # the storage's indexes, and a change is one journal append (TinyDB's Table API
         # would rewrite the whole file for each)
         self._storage = DurableStorage(self.path)
-        self.problems: list[str] = []
-        """Records that could not be read; they stay in the file untouched."""
+        self._problems: dict[str, list[str]] = {}
+        """Per table, what the last read of it skipped (see `problems`)."""
+
+    @property
+    def problems(self) -> list[str]:
+        """The records the last `articles()` (or `article()`) and the last `annotations()`
+        skipped, one line each (record key, id, what is wrong; control characters made
+        visible). They stay in the file as they are, through every later save and
+        compaction."""
+        return [line for lines in self._problems.values() for line in lines]
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
-        """Open (and with `create`, make) a database, refusing a bad or newer file."""
-        path = Path(path)
-        if path.is_dir():
-            raise DatabaseError(f"{path}: is a folder; give the database file's path with --db")
+        """Open (and with `create`, make) a database, refusing a bad or newer file, and a
+        folder, FIFO, socket or device at once. A symbolic link is followed. A missing file
+        whose backups are beside it is not made anew (that would hide them): `db recover`."""
+        path = database_file(path)
         if not path.exists():
+            backups = [backup.name for backup in backup_paths(path) if os.path.lexists(backup)]
+            if backups:
+                raise DatabaseError(
+                    f"{path}: missing, but its backups ({', '.join(backups)}) are beside it; "
+                    "`presscheck db recover` restores the newest, or move them away to start anew"
+                )
             if not create:
                 raise DatabaseError(
                     f"{path}: no such database; annotate first, or choose one with --db"
@@ -727,14 +836,34 @@ class Store:
         self._put("articles", article.to_dict(), keep=("added_at",))
 
     def article(self, article_id: str) -> Article | None:
+        """The article of that id; None when there is none, or its record is damaged (it
+        is then listed in `problems`)."""
         with self.reading():
-            found = self._record("articles", article_id)
-        return None if found is None else Article.from_dict(found)
+            doc_id = self._storage.find("articles", KEY_FIELDS["articles"], article_id)
+            found = None if doc_id is None else self._tables().get("articles", {}).get(doc_id)
+        if found is None:
+            return None
+        try:
+            return Article.from_dict(found)
+        except (KeyError, TypeError, ValueError) as error:
+            self._problems["articles"] = [_problem("article record", shown_key(doc_id), found, error)]  # type: ignore[arg-type]
+            return None
 
     def articles(self) -> list[Article]:
+        """Every article that reads; damaged records are skipped and listed in `problems`."""
         with self.reading():
-            records = list((self._tables().get("articles") or {}).values())
-        return [article for article in map(self._article_or_none, records) if article]
+            records = list((self._tables().get("articles") or {}).items())
+        problems = self._problems["articles"] = []
+        found: list[Article] = []
+        for doc_id, record in records:
+            if not is_record_key(doc_id):
+                problems.append(f"article record {shown_key(doc_id)}: its key is not a record number")
+                continue
+            try:
+                found.append(Article.from_dict(record))
+            except (KeyError, TypeError, ValueError) as error:
+                problems.append(_problem("article record", doc_id, record, error))
+        return found
 
     # annotations ------------------------------------------------------------------------
 
@@ -744,7 +873,8 @@ class Store:
 
     def put_many(self, articles: Iterable[Article] = (), annotations: Iterable[Annotation] = ()) -> None:
         """Add new articles and save annotations (new or replacing the same id) in one
-        transaction and one write, however many there are (imports use it)."""
+        transaction, however many there are (imports use it): one journal append makes them
+        durable, then the journal is folded in, so the file alone holds a bulk change."""
         with self.transaction():
             data = self._tables()
             changes: list[Change] = []
@@ -765,6 +895,10 @@ class Store:
                 changes.append((table_name, doc_id, record))
             if changes:
                 self._storage.append(changes)
+                try:
+                    self._storage.compact()
+                except DatabaseError:
+                    pass  # the changes are durable in the journal; `close` folds them in later
 
     def delete_annotation(self, annotation_id: str) -> None:
         with self.transaction():
@@ -772,6 +906,27 @@ class Store:
             doc_id = self._storage.find("annotations", KEY_FIELDS["annotations"], annotation_id)
             if doc_id is not None:
                 self._storage.append([("annotations", doc_id, None)])
+
+    def key_problems(self, exclude: Iterable[str] = ()) -> list[str]:
+        """One line for each record (in the tables not excluded) whose key is not a record
+        number (see MAX_KEY_DIGITS); `articles()` and `annotations()` report their own."""
+        from reader.ingest.sanitize import display_line
+
+        with self.reading():
+            tables = list(self._tables().items())
+        return [
+            f"{display_line(name[:40])} record {shown_key(key)}: its key is not a record number"
+            for name, records in tables
+            if name not in exclude
+            for key in records
+            if not is_record_key(key)
+        ]
+
+    def unfolded_changes(self) -> int:
+        """How many changes the journal holds that the file does not have yet (0 once
+        folded in: the file alone holds everything)."""
+        with self.reading():
+            return self._storage.unfolded
 
     def close(self) -> None:
         """Fold the journal into the snapshot, so the file alone holds everything (a
@@ -792,21 +947,37 @@ class Store:
             # the cached tables themselves (TinyDB's Table.all() copies every record)
             records = list((self._tables().get("annotations") or {}).items())
         found: list[Annotation] = []
-        self.problems = []
+        problems = self._problems["annotations"] = []
         for doc_id, record in records:
+            if not is_record_key(doc_id):
+                problems.append(f"annotation record {shown_key(doc_id)}: its key is not a record number")
+                continue
             try:
                 annotation = Annotation.from_dict(record)
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                self.problems.append(f"annotation record {doc_id}: {error!r}")
+                problems.append(_problem("annotation record", doc_id, record, error))
                 continue
             if wanted is None or any(t.article_id in wanted for t in annotation.targets):
                 found.append(annotation)
         found.sort(key=lambda a: (a.created, a.id))
         return found
 
-    def _article_or_none(self, record: dict[str, Any]) -> Article | None:
-        try:
-            return Article.from_dict(record)
-        except (KeyError, TypeError, ValueError) as error:
-            self.problems.append(f"article record: {error!r}")
-            return None
+
+def _problem(what: str, doc_id: str, record: Any, error: Exception) -> str:
+    """One line on a record that does not read: its key, its id when it has one, and what
+    is wrong (shortened, control characters from the file made visible)."""
+    from reader.ingest.sanitize import display_line
+
+    name = record.get("id") if isinstance(record, dict) else None
+    if isinstance(name, str) and name:
+        what = f"{what} {doc_id} (id {name[:40]}{'…' if len(name) > 40 else ''})"
+    else:
+        what = f"{what} {doc_id}"
+    if isinstance(error, KeyError):
+        reason = f"no {error.args[0]!r} field" if error.args else "a field is missing"
+    else:
+        reason = str(error) or type(error).__name__
+    reason = " ".join(reason.split())
+    if len(reason) > 160:
+        reason = reason[:159] + "…"
+    return display_line(f"{what}: {reason}")

@@ -25,7 +25,8 @@ commands:
                                (stdout, or -o FILE)
   presscheck import FILE ...   merge exports (json or W3C JSON-LD) into the database
   presscheck db check          validate the database; list problems and orphans
-  presscheck db recover        restore the newest backup that reads, keeping the bad file
+  presscheck db recover        restore the newest backup that reads, with the journal's
+                               later changes, keeping the bad file; safe to run again
   presscheck class KEY STUDENT ...
                                the articles with the class's heat overlay and the key
   presscheck compare KEY STUDENT ...
@@ -150,6 +151,7 @@ def run_export(argv: Sequence[str]) -> int:
         done = write_hand_in(store, name, pack, Path.cwd())
         again = " (it replaces your earlier hand-in)" if done.replaced else ""
         print(f"wrote {done.count} annotation(s) to {done.path}{again}; hand in this file", file=sys.stderr)
+        _warn_skipped(store)
         return 0
     if args.output:
         target = Path(args.output)
@@ -160,7 +162,17 @@ def run_export(argv: Sequence[str]) -> int:
 
         blob, _ = render_export(store, args.format, args.article, author)
         write_document(blob, args.format)
+    _warn_skipped(store)
     return 0
+
+
+def _warn_skipped(store: object) -> None:
+    """One line on stderr when records that do not read were left out of what was written."""
+    problems = getattr(store, "problems", [])
+    if problems:
+        print(f"presscheck: warning: {store.path}: {len(problems)} record(s) could not be read and "  # type: ignore[attr-defined]
+              f"were left out (they stay in the file as they are); the first: {problems[0]}; "
+              "`presscheck db check` lists them all", file=sys.stderr)
 
 
 def run_import(argv: Sequence[str]) -> int:

@@ -141,6 +141,11 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         if author and author != remembered:
             store.set_meta("author", author)
     annotations = store.annotations(a.id for a in articles)
+    if store.problems:
+        notices.append(
+            f"{len(store.problems)} record(s) of {store.path.name} could not be read and are left "
+            "out (kept in the file as they are); `presscheck db check` lists them"
+        )
     return Session(
         store=store,
         articles=articles,

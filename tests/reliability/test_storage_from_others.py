@@ -353,6 +353,9 @@ def test_a_huge_position_does_not_break_export(tmp_path: Path) -> None:
         result = presscheck("export", "--format", fmt, "--db", str(path), cwd=tmp_path)
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         assert "good" in result.stdout and "huge" not in result.stdout  # the tags
+        warning = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warning) == 1 and "1 record(s) could not be read and were left out" in warning[0]
+        assert "presscheck db check" in warning[0]
     check = presscheck("db", "check", "--db", str(path), cwd=tmp_path)
     assert check.returncode == 1
     assert f"problem: annotation record 7 (id {bad['id']}): a target's start is 1.5e+300" in check.stdout
@@ -427,3 +430,19 @@ def test_an_import_refuses_positions_a_database_would_not_read(tmp_path: Path) -
     export["articles"][0]["furniture"] = [[0.0, 3.0]]
     with pytest.raises(ImportFileError, match=f"article {ARTICLE}: furniture is not"):
         parse_bytes(json.dumps(export).encode(), tmp_path / "float.json")
+
+
+def test_the_app_says_when_records_are_left_out(tmp_path: Path) -> None:
+    """The app skips a record that does not read (Ctrl+E and the sidebar work on the rest)
+    and says so once, as a notice, instead of leaving it out silently."""
+    from reader.launch import prepare_session
+
+    bad = _claim("huge", 10, 16).to_dict()
+    bad["tags"] = "abc"
+    path, good = _database_with(tmp_path, bad)
+    article = tmp_path / "budget.txt"
+    article.write_text(TEXT + "\n", encoding="utf-8")
+    session = prepare_session([str(article)], path, "a")
+    assert [a.id for a in session.annotations] == [good.id]
+    notice = [n for n in session.notices if "could not be read" in n]
+    assert len(notice) == 1 and "1 record(s) of db.json" in notice[0] and "presscheck db check" in notice[0]

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from reader.classroom.pack import Tag
 from reader.ingest.sanitize import display_line
 from reader.screens.dialog import Dialog
+from reader.widgets.option_lists import ChoiceList
 
 PREVIEW_CHARS = 160
 
@@ -87,9 +88,9 @@ class AnnotationDialog(Dialog[AnnotationFields | None]):
                     if tag.description:
                         prompt.append("  " + display_line(tag.description), style="dim")
                     options.append(Option(prompt, id=tag.name))
-                yield OptionList(*options, id="choices")
+                yield ChoiceList(*options, id="choices")
             elif self.kind == "link":
-                yield OptionList(
+                yield ChoiceList(
                     *(Option(Text(display_line(r)), id=r) for r in self.relations), id="choices"
                 )
             placeholder = "Note" if self.kind == "note" else "Note (optional)"

@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.screens.dialog import Dialog
+from reader.widgets.option_lists import ChoiceList
 
 FORMAT_NAMES = {
     "json": "presscheck JSON (hand-in, import, compare)",
@@ -33,7 +34,7 @@ class ExportDialog(Dialog[str | None]):
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label("Export annotations", classes="dialog-title")
             yield Label(Text(f"The file is written to {self.folder}"), classes="dialog-body")
-            yield OptionList(
+            yield ChoiceList(
                 *(Option(Text(name), id=key) for key, name in FORMAT_NAMES.items()), id="formats"
             )
             yield Label("↑↓ choose · Enter export · Esc cancel", classes="dialog-hint")

@@ -16,6 +16,7 @@ from reader.ingest.sanitize import display_line
 from reader.model import KINDS
 from reader.widgets.annotation_sidebar import GROUP_TITLES, SidebarFilter
 from reader.screens.dialog import Dialog
+from reader.widgets.option_lists import ChoiceList
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class FilterDialog(Dialog[SidebarFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Label("Show in the sidebar", classes="dialog-title")
-            yield OptionList(
+            yield ChoiceList(
                 *(Option(Text(display_line(c.label)), id=str(i)) for i, c in enumerate(self.choices)),
                 id="filters",
             )

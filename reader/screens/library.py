@@ -17,6 +17,7 @@ from reader.ingest.sanitize import display_line
 from reader.ingest.title import shorten
 from reader.model import Article
 from reader.screens.dialog import Dialog
+from reader.widgets.option_lists import SafePaging
 
 MAX_PANES = 4
 LINE_CHARS = 78
@@ -64,6 +65,10 @@ def chosen_feed_entries(entries: list[FeedEntry], ids: list[str]) -> list[FeedEn
     return [entries[i] for i in indexes if 0 <= i < len(entries)]
 
 
+
+class ArticleChecklist(SafePaging, SelectionList[str]):
+    """The library's list: Space marks an article, Enter opens the marked ones."""
+
 class LibraryScreen(Dialog[list[str] | None]):
     """Space marks up to four articles, Enter opens them (or the highlighted one)."""
 
@@ -91,7 +96,7 @@ class LibraryScreen(Dialog[list[str] | None]):
                 prompt = Text(title, style="bold", end="")
                 prompt.append(details, style="dim")
                 selections.append(Selection(prompt, entry.article_id, entry.is_open))
-            yield SelectionList[str](*selections, id="articles")
+            yield ArticleChecklist(*selections, id="articles")
             yield Label(
                 f"↑↓ move · Space mark (up to {MAX_PANES}) · Enter open · Esc back",
                 classes="dialog-hint",

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.ingest.sanitize import display_line
 from reader.screens.dialog import Dialog
+from reader.widgets.option_lists import ChoiceList
 
 RETRY, SAVE_COPY, DISCARD = "retry", "copy", "discard"
 
@@ -33,7 +34,7 @@ class UnsavedChangesDialog(Dialog[tuple[str, Path | None] | None]):
         with Vertical(id="unsaved-dialog", classes="dialog"):
             yield Label(f"{self.count} change(s) are not saved", classes="dialog-title")
             yield Label(Text(display_line(self.reason)), classes="dialog-body")
-            yield OptionList(
+            yield ChoiceList(
                 Option("Try saving again", id=RETRY),
                 Option("Save all annotations to the file below, then quit", id=SAVE_COPY),
                 Option("Quit and lose the unsaved changes", id=DISCARD),

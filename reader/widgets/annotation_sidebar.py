@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.ingest.sanitize import display_line
 from reader.model import KINDS, Annotation
+from reader.widgets.option_lists import ChoiceList
 
 GROUP_TITLES = {
     "claim": "Claims",
@@ -65,20 +66,6 @@ def entry_text(annotation: Annotation) -> Text:
     return text
 
 
-class AnnotationList(OptionList):
-    """The sidebar's list. Textual's OptionList builds its line index only while it has
-    room, and Page Up / Page Down read that index: with no height (a terminal a dozen rows
-    high) and new entries they raised KeyError (found by the monkey test)."""
-
-    def action_page_down(self) -> None:
-        if self.scrollable_content_region.height:
-            super().action_page_down()
-
-    def action_page_up(self) -> None:
-        if self.scrollable_content_region.height:
-            super().action_page_up()
-
-
 class AnnotationSidebar(Vertical):
     """The annotations of the open articles; Enter or a click jumps to one."""
 
@@ -119,7 +106,7 @@ class AnnotationSidebar(Vertical):
         self.call_after_refresh(self._mount_list)
 
     async def _mount_list(self) -> None:
-        option_list = AnnotationList(id="annotation-list")
+        option_list = ChoiceList(id="annotation-list")
         await self.mount(option_list)
         self._list = option_list
         if self._waiting is not None:

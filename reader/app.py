@@ -22,6 +22,7 @@ from reader.launch import Session
 from reader.resources import resource_folder
 from reader.screens.reading import ReadingScreen
 from reader.store import database_signature
+from reader.widgets.worker_failures import ReportsWorkerFailures
 
 RETRY_SECONDS = 5.0
 """How often a failed save is tried again."""
@@ -29,7 +30,7 @@ WATCH_SECONDS = 2.0
 """How often the database file is checked for changes by another presscheck."""
 
 
-class PresscheckApp(App[None]):
+class PresscheckApp(ReportsWorkerFailures, App[None]):
     """Close reading of the news: articles side by side, annotated and saved at once."""
 
     CSS_PATH = resource_folder("styles") / "app.tcss"
@@ -168,6 +169,10 @@ class PresscheckApp(App[None]):
                 self.notify(str(error), severity="error", timeout=10, markup=False)
                 return None
         self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10, markup=False)
+        problems = self.session.store.problems
+        if problems:
+            self.notify(f"{len(problems)} record(s) that could not be read were left out; "
+                        "`presscheck db check` lists them", severity="warning", timeout=12, markup=False)
         return path
 
     async def hand_in(self) -> Path | None:

@@ -27,6 +27,7 @@ from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.status_bar import StatusBar
+from reader.widgets.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from textual.widgets import Tabs
@@ -69,7 +70,7 @@ class PendingMark:
     target: Target
 
 
-class ReadingScreen(Screen[None]):
+class ReadingScreen(ReportsWorkerFailures, Screen[None]):
     """Read and annotate the session's articles."""
 
     BINDINGS = [

@@ -24,6 +24,7 @@ from reader.ingest.sources import open_source
 from reader.launch import MAX_OPEN, Session, unique_entries
 from reader.model import Annotation, Article
 from reader.store import Store
+from reader.widgets.worker_failures import ReportsWorkerFailures
 
 IDLE_HINT = "No article open · o opens the library · q quits"
 T = TypeVar("T")
@@ -63,7 +64,7 @@ def _unless_cancelled(function: Callable[[], T], worker: Worker[None]) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
-class SourceLoader(Vertical):
+class SourceLoader(ReportsWorkerFailures, Vertical):
     """Fetches a session's pending URLs and feed entries in a thread worker.
 
     While it works it shows a loading indicator and what it is fetching; when done it

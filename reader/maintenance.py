@@ -12,38 +12,42 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 from filelock import Timeout
 
 from reader.anchoring import is_exact
+from reader.atomic_write import fsync_folder, put_in_place, remove_temp_files, write_atomically, write_temp
 from reader.errors import DatabaseError, UserError
+from reader.journal import (
+    JournalDamaged,
+    JournalEntry,
+    header_generation,
+    journal_header,
+    journal_path,
+    read_journal,
+)
 from reader.model import KINDS
-from reader.store import (
-    JOURNAL_FORMAT,
+from reader.snapshot import (
     KEY_FIELDS,
     NEW_FILE_MODE,
-    Change,
-    JournalDamaged,
-    Store,
     Tables,
     backup_paths,
     database_file,
-    fsync_folder,
     generation_of,
     is_record_key,
-    journal_path,
     lock_for,
+    new_generation,
     parse_database,
-    read_journal,
     refuse_special,
     set_generation,
+    snapshot_bytes,
 )
+from reader.store import Store
+
 
 @dataclass
 class CheckReport:
@@ -75,14 +79,19 @@ class CheckReport:
 
 
 def check_database(path: Path) -> CheckReport:
-    """Validate every record; a file that does not open at all raises its DatabaseError.
+    """Open the database at `path` (a file that does not open at all raises its
+    DatabaseError) and `check_store` it."""
+    return check_store(Store.open(path, create=False))
+
+
+def check_store(store: Store) -> CheckReport:
+    """Validate every record of an open database.
 
     A record that does not read (a wrong type, an unknown kind or anchor, a position that
     is not a sane whole number, a key that is not a record number) is a problem, one line
     each. Changes that only the journal holds yet are a note: normal while presscheck runs,
     and safe, but the file alone does not hold them.
     """
-    store = Store.open(path, create=False)
     path = store.path
     report = CheckReport(path=path, backups=[b for b in backup_paths(path) if b.exists()])
     articles = {article.id: article for article in store.articles()}
@@ -168,7 +177,7 @@ def recover_database(path: Path) -> Recovery:
 
 def _recover(path: Path) -> Recovery:
     journal = journal_path(path)
-    _remove_temp_files(path)  # of a recover or a writer killed half way; we hold the lock
+    remove_temp_files(path)  # of a recover or a writer killed half way; we hold the lock
     current = _read_regular(path, "database file")
     journal_raw = _read_regular(journal, "journal")
     if current is not None:
@@ -198,27 +207,22 @@ def _recover(path: Path) -> Recovery:
     changes, damaged = _journal_changes(journal, journal_raw, backup, data, readable[1:], recovery)
     recovery.journal_changes = _fold(data, changes)
 
-    import secrets
-
-    set_generation(data, secrets.token_hex(8))
+    generation = new_generation()
+    set_generation(data, generation)
     try:
         mode = os.stat(backup).st_mode & 0o7777
     except OSError:
         mode = NEW_FILE_MODE
-    blob = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    header = orjson.dumps({"journal": JOURNAL_FORMAT, "generation": generation_of(data)}) + b"\n"
-    tmp = _write_temp(path, blob, mode)
+    tmp = write_temp(path, snapshot_bytes(data), mode)
     if current is not None:
         recovery.aside = _keep_aside(path, "corrupt")
     if damaged:
         recovery.journal_aside = _keep_aside(journal, "corrupt")
     # the one step that changes what the path holds; before it the path names the old file
-    os.replace(tmp, path)
-    fsync_folder(path.parent)
+    put_in_place(tmp, path)
     # a fresh journal for the new file; killed before this, the old journal names another
     # generation and is ignored (its changes are in the new file already)
-    os.replace(_write_temp(journal, header, mode), journal)
-    fsync_folder(path.parent)
+    write_atomically(journal, journal_header(generation), mode)
     return recovery
 
 
@@ -229,7 +233,7 @@ def _journal_changes(
     data: Tables,
     older: list[tuple[Path, Tables]],
     recovery: Recovery,
-) -> tuple[list[Change], bool]:
+) -> tuple[list[JournalEntry], bool]:
     """The journal's changes to fold into the restored backup, and whether the journal is
     damaged (then only the lines before the damage count).
 
@@ -241,13 +245,8 @@ def _journal_changes(
     """
     if not raw:
         return [], False
-    header_line = raw.split(b"\n", 1)[0]
-    try:
-        header = orjson.loads(header_line)
-        generation = header.get("generation") if isinstance(header, dict) and header.get("journal") == JOURNAL_FORMAT else None
-    except orjson.JSONDecodeError:
-        generation = None
-    if not isinstance(generation, str) or raw.count(b"\n") < 2:
+    generation = header_generation(raw)
+    if generation is None or raw.count(b"\n") < 2:
         return [], False  # not a journal presscheck wrote, or no change after its header
     if generation != generation_of(data):
         if any(generation == generation_of(tables) for _, tables in older):
@@ -267,7 +266,7 @@ def _journal_changes(
         return changes, True
 
 
-def _fold(data: Tables, changes: list[Change]) -> int:
+def _fold(data: Tables, changes: list[JournalEntry]) -> int:
     """Apply a journal's changes to an older copy of the tables it was written against;
     how many were applied.
 
@@ -347,33 +346,6 @@ def _read_regular(file: Path, what: str) -> bytes | None:
         raise DatabaseError(f"{file}: cannot read it ({error.strerror})") from None
 
 
-def _write_temp(beside: Path, blob: bytes, mode: int) -> Path:
-    """A fsynced temp file beside `beside`, named as the store's writers name theirs (so a
-    temp file left by a kill is removed on the next open)."""
-    fd, tmp = tempfile.mkstemp(dir=beside.parent, prefix=f".{beside.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return Path(tmp)
-
-
-def _remove_temp_files(path: Path) -> None:
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            leftover.unlink()
-        except OSError:
-            pass
-
-
 def _keep_aside(file: Path, label: str) -> Path:
     """Keep `file` as `NAME.LABEL-TIME` too (a hard link: `file` still names it), or find
     the one a recover killed half way already made."""
@@ -397,9 +369,9 @@ def _keep_aside(file: Path, label: str) -> Path:
     except FileExistsError:
         raise DatabaseError(f"{aside}: already exists; move it away and run `presscheck db recover` again") from None
     except OSError:  # a file system without hard links: a copy, renamed into place whole
-        tmp = _write_temp(aside, b"", NEW_FILE_MODE)
+        tmp = write_temp(aside, b"", NEW_FILE_MODE)
         shutil.copy2(file, tmp)
-        os.replace(tmp, aside)
+        put_in_place(tmp, aside)
     fsync_folder(file.parent)
     return aside
 
@@ -410,8 +382,7 @@ def _cut_journal(path: Path, journal: Path, raw: bytes, valid_bytes: int) -> Rec
         mode = os.stat(journal).st_mode & 0o7777
     except OSError:
         mode = NEW_FILE_MODE
-    tmp = _write_temp(journal, raw[:valid_bytes], mode)
+    tmp = write_temp(journal, raw[:valid_bytes], mode)
     aside = _keep_aside(journal, "corrupt")
-    os.replace(tmp, journal)
-    fsync_folder(journal.parent)
+    put_in_place(tmp, journal)
     return Recovery(path, journal, journal_aside=aside)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from reader.atomic_write import write_atomically
 from reader.errors import UserError
 
 FORMATS = ("json", "w3c", "csv", "md")
@@ -30,20 +30,6 @@ def escape_invisible(blob: bytes) -> bytes:
     return _INVISIBLE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), blob)
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "md": ".md"}
 """The file suffix each format is written with by default."""
-
-
-def public_source(source: str) -> str:
-    """How a file for someone else names an article: a web address as it is, a local file
-    by its name alone (the folders it sits in on this machine are nobody else's business;
-    a file name is also how `import` and `compare` find an article again)."""
-    from reader.ingest.urls import is_url
-
-    source = source.strip()
-    if not source or is_url(source):
-        return source
-    if source.lower().startswith("file:"):
-        source = source[5:]
-    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def select(
@@ -132,22 +118,8 @@ def write_export(
         except OSError as error:
             raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
         return count
-    folder = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        write_atomically(target, blob, 0o644)  # not private: an export is handed in
     except OSError as error:
-        raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o644)  # mkstemp makes it private; an export is handed in
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as error:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise UserError(f"{target}: cannot write the export ({error.strerror})") from None
     return count

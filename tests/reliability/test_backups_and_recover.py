@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-import reader.store as store_module
+import reader.durable_storage as storage_module
+import reader.snapshot as snapshot_module
 from reader.anchoring import describe
 from reader.model import Annotation
 from reader.store import Store, backup_paths
@@ -30,12 +31,12 @@ def presscheck(*args, cwd):
 @pytest.fixture
 def compact_every_save(monkeypatch):
     """Backups are taken when the journal is folded into a new snapshot; fold at every save."""
-    monkeypatch.setattr(store_module.DurableStorage, "_compact_threshold", lambda self: 0)
+    monkeypatch.setattr(storage_module.DurableStorage, "_compact_threshold", lambda self: 0)
 
 
 @pytest.fixture
 def no_backup_interval(monkeypatch, compact_every_save):
-    monkeypatch.setattr(store_module, "BACKUP_INTERVAL", 0.0)
+    monkeypatch.setattr(snapshot_module, "BACKUP_INTERVAL", 0.0)
 
 
 def test_backups_rotate_up_to_three_and_hold_earlier_states(tmp_path, no_backup_interval):

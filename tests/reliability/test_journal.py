@@ -14,7 +14,7 @@ import sys
 import pytest
 from database_files import database_bytes, journal_of, read_database
 
-import reader.store as store_module
+import reader.durable_storage as storage_module
 from reader.anchoring import describe
 from reader.errors import DatabaseError
 from reader.model import Annotation
@@ -127,7 +127,7 @@ def test_close_folds_the_journal_into_the_file(tmp_path):
 
 
 def test_the_journal_is_folded_in_once_it_outgrows_half_the_snapshot(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "COMPACT_MIN_BYTES", 4096)
+    monkeypatch.setattr(storage_module, "COMPACT_MIN_BYTES", 4096)
     db = tmp_path / "db.json"
     store = Store.open(db)
     claims = [_claim(str(i)) for i in range(60)]
@@ -170,7 +170,7 @@ def test_a_snapshot_edited_by_hand_is_read_again(tmp_path):
 def test_random_saves_from_three_stores_match_the_files(tmp_path, monkeypatch):
     """Interleaved puts, edits and deletes from three stores, with compactions in between:
     every store and the independent reader agree with a model of what was saved."""
-    monkeypatch.setattr(store_module, "COMPACT_MIN_BYTES", 3000)
+    monkeypatch.setattr(storage_module, "COMPACT_MIN_BYTES", 3000)
     db = tmp_path / "db.json"
     stores = [Store.open(db) for _ in range(3)]
     rng = random.Random(7)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from database_files import journal_of, read_database
 
-import reader.store as store_module
+import reader.snapshot as snapshot_module
 from reader.anchoring import describe
 from reader.errors import DatabaseError, UserError
 from reader.export import render_export
@@ -52,7 +52,7 @@ def _one_line_error(result: subprocess.CompletedProcess[str], names: object) -> 
 
 @pytest.fixture
 def backups_at_every_fold(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "BACKUP_INTERVAL", 0.0)
+    monkeypatch.setattr(snapshot_module, "BACKUP_INTERVAL", 0.0)
 
 
 def _journal_only_saves(path: Path) -> tuple[Annotation, list[Annotation]]:
@@ -412,7 +412,7 @@ def test_an_import_refuses_positions_a_database_would_not_read(tmp_path: Path) -
     """What import lets in, the database reads back: positions beyond 2^53 or written as
     floats are refused by the import, in one line, instead of becoming damaged records."""
     from reader.export import w3c
-    from reader.export.importing import ImportFileError, parse_bytes
+    from reader.export.reading import ImportFileError, parse_bytes
     from reader.model import Target, TextPositionSelector
 
     claim = _claim("far")

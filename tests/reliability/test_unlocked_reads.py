@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import reader.durable_storage
 import reader.store
 from reader.anchoring import describe
 from reader.model import Annotation
@@ -91,7 +92,7 @@ def test_a_compaction_in_the_middle_of_a_read_is_read_again(
     first = _claim(1)
     writer.put_annotation(first)  # in the journal only
     second = _claim(2)
-    real_parse = reader.store.parse_database
+    real_parse = reader.durable_storage.parse_database
     interrupted: list[bool] = []
 
     def parse_then_let_the_writer_in(raw: bytes, path: Path):  # type: ignore[no-untyped-def]
@@ -102,7 +103,7 @@ def test_a_compaction_in_the_middle_of_a_read_is_read_again(
             writer.close()  # compaction: a new snapshot and a fresh journal
         return data
 
-    monkeypatch.setattr(reader.store, "parse_database", parse_then_let_the_writer_in)
+    monkeypatch.setattr(reader.durable_storage, "parse_database", parse_then_let_the_writer_in)
     reading = Store(db)
     assert sorted(a.id for a in reading.annotations()) == sorted([first.id, second.id])
     assert interrupted == [True]

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-import reader.store
+import reader.atomic_write
+import reader.journal
 from reader.anchoring import describe
 from reader.errors import DatabaseError
 from reader.model import Annotation
@@ -48,7 +49,7 @@ def _patch_disk_full(patch: pytest.MonkeyPatch, failing: str, fails_on: bytes) -
                 _disk_full()
             return real_write(fd, data)
 
-        patch.setattr(reader.store.os, "write", write)
+        patch.setattr(reader.journal.os, "write", write)
     elif failing == "append-fdatasync":
         real_fdatasync = os.fdatasync
 
@@ -57,7 +58,7 @@ def _patch_disk_full(patch: pytest.MonkeyPatch, failing: str, fails_on: bytes) -
                 _disk_full()
             real_fdatasync(fd)
 
-        patch.setattr(reader.store.os, "fdatasync", fdatasync)
+        patch.setattr(reader.journal.os, "fdatasync", fdatasync)
     elif failing == "write":
         real_fdopen = os.fdopen
 
@@ -85,7 +86,7 @@ def _patch_disk_full(patch: pytest.MonkeyPatch, failing: str, fails_on: bytes) -
             def fileno(self) -> int:
                 return self.handle.fileno()
 
-        patch.setattr(reader.store.os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+        patch.setattr(reader.atomic_write.os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
     elif failing == "fsync":
         real_fsync = os.fsync
 
@@ -95,7 +96,7 @@ def _patch_disk_full(patch: pytest.MonkeyPatch, failing: str, fails_on: bytes) -
                     _disk_full()
             real_fsync(fd)
 
-        patch.setattr(reader.store.os, "fsync", fsync)
+        patch.setattr(reader.atomic_write.os, "fsync", fsync)
     else:
         real_replace = os.replace
 
@@ -104,7 +105,7 @@ def _patch_disk_full(patch: pytest.MonkeyPatch, failing: str, fails_on: bytes) -
                 _disk_full()
             real_replace(src, dst)
 
-        patch.setattr(reader.store.os, "replace", replace)
+        patch.setattr(reader.atomic_write.os, "replace", replace)
 
 
 def _is_journal(fd: int) -> bool:
@@ -186,7 +187,7 @@ def test_folder_fsync_failure_after_replace_then_retry_does_not_duplicate(
         real_fsync(fd)
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader.store.os, "fsync", fsync_files_only)
+        patch.setattr(reader.atomic_write.os, "fsync", fsync_files_only)
         with pytest.raises(DatabaseError):
             store.put_annotation(new)
     store.put_annotation(new)  # the retry
@@ -200,8 +201,6 @@ def test_folder_fsync_failure_after_replace_then_retry_does_not_duplicate(
 def test_read_only_folder_is_a_clear_error_and_the_old_file_stays(tmp_path, monkeypatch):
     """EACCES: running as root ignores chmod, so the folder's refusal is simulated where the
     store meets it first, creating the temp file."""
-    import reader.store as store_module
-
     _compact_every_save(monkeypatch)
     db = tmp_path / "db.json"
     store = Store.open(db)
@@ -212,7 +211,7 @@ def test_read_only_folder_is_a_clear_error_and_the_old_file_stays(tmp_path, monk
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(reader.atomic_write.tempfile, "mkstemp", refuse)
     second = _annotation(6, 11)
     with pytest.raises(DatabaseError) as caught:
         store.put_annotation(second)
@@ -239,7 +238,7 @@ def test_a_journal_that_cannot_be_opened_is_a_clear_error_and_nothing_changes(tm
         return real_open(path, flags, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader.store.os, "open", refuse)
+        patch.setattr(reader.journal.os, "open", refuse)
         with pytest.raises(DatabaseError, match="Permission denied"):
             store.put_annotation(_annotation(6, 11))
     assert database_bytes(db) == before

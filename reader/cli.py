@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.errors import UserError
+from reader.gc_policy import settle_after_start_up
 
 DEFAULT_DB = Path("annotations") / "annotations.json"
 
@@ -125,6 +126,7 @@ def run_open(argv: Sequence[str]) -> int:
     from reader.launch import prepare_session
 
     session = prepare_session(args.paths, db_path(args), author_override(args), ask_author=args.ask_author)
+    settle_after_start_up()  # the database is read; the app settles again after its first frame
     from reader.app import PresscheckApp  # the only place the UI is imported
 
     try:
@@ -140,6 +142,7 @@ def run_export(argv: Sequence[str]) -> int:
     from reader.store import Store
 
     store = Store.open(db_path(args), create=False)
+    settle_after_start_up()  # the database is read
     author = author_override(args) or None
     if args.hand_in:
         from reader.classroom.handin import annotated_pack, write_hand_in
@@ -177,16 +180,18 @@ def _warn_skipped(store: object) -> None:
 
 def run_import(argv: Sequence[str]) -> int:
     args = import_parser().parse_args(argv)
-    from reader.classroom.pack import default_pack_folder
-    from reader.export.importing import apply, read_file
+    from reader.classroom.pack import default_pack_folder, load_pack_articles
+    from reader.export.importing import apply
+    from reader.export.reading import read_file
     from reader.ingest.sanitize import display_line
     from reader.store import Store
 
     parsed = [read_file(path) for path in args.files]  # all checked before the DB is opened
     store = Store.open(db_path(args), create=True)
+    settle_after_start_up()  # the files and the database are read
     pack = Path(args.pack) if args.pack else default_pack_folder()
     try:
-        reports = apply(store, parsed, pack)
+        reports = apply(store, parsed, load_pack_articles(pack))  # read only if needed
     finally:
         store.close()  # fold the journal in: when this exits, the file alone holds everything
     for report in reports:
@@ -211,11 +216,15 @@ def db_parser() -> argparse.ArgumentParser:
 def run_db(argv: Sequence[str]) -> int:
     args = db_parser().parse_args(argv)
     from reader.ingest.sanitize import display_line
-    from reader.maintenance import check_database, recover_database
+    from reader.maintenance import check_store, recover_database
 
     path = db_path(args)
     if args.action == "check":
-        report = check_database(path)
+        from reader.store import Store
+
+        store = Store.open(path, create=False)
+        settle_after_start_up()  # the database is read
+        report = check_store(store)
         for line in report.lines():
             print(display_line(line))
         return 0 if report.ok else 1
@@ -301,8 +310,9 @@ def compare_parser() -> argparse.ArgumentParser:
 
 def run_compare(argv: Sequence[str]) -> int:
     args = compare_parser().parse_args(argv)
-    from reader.classroom.compare import RENDERERS, compare
+    from reader.classroom.compare import compare
     from reader.classroom.pack import default_pack_folder
+    from reader.classroom.report_formats import RENDERERS
     from reader.ingest.sanitize import display_line
 
     pack = Path(args.pack) if args.pack else default_pack_folder()
@@ -313,7 +323,9 @@ def run_compare(argv: Sequence[str]) -> int:
     for file, reason in report.skipped:
         print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
     if args.format is None and not args.output:
-        _print_compare_table(report)
+        from reader.compare_table import print_compare_table  # Rich: only for the table
+
+        print_compare_table(report)
         return 0
     blob = RENDERERS[args.format or "md"](report)
     if args.output:
@@ -328,48 +340,6 @@ def run_compare(argv: Sequence[str]) -> int:
 
         write_document(blob, args.format or "md")
     return 0
-
-
-def _print_compare_table(report: object) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from reader.ingest.sanitize import display_line
-    from reader.model import KINDS
-    from reader.safe_output import raw_stream
-
-    # Rich writes its own styles, so it gets the real stream and only text made safe here
-    console = Console(file=raw_stream(sys.stdout), highlight=False)
-    table = Table(title=Text(display_line(f"{report.key}: {len(report.key_items)} key items, IoU ≥ {report.threshold}")))
-    table.add_column("student", min_width=18)
-    for kind in KINDS:
-        table.add_column(f"{kind[:7]}\nF1", justify="right")
-    for name in ("P", "R", "F1"):
-        table.add_column(name, justify="right")
-    for s in report.students:
-        p, r, f = s.overall
-        table.add_row(
-            Text(f"{display_line(s.author)}\n{display_line(str(s.file))}"),
-            *(f"{s.kinds[kind].f1:.2f}" for kind in KINDS),
-            f"{p:.2f}", f"{r:.2f}", f"{f:.2f}",
-        )
-    console.print(table)
-    items = Table(title="key items: how many students found each")
-    items.add_column("#", justify="right")
-    items.add_column("kind")
-    items.add_column("found by", justify="right")
-    items.add_column("quotes")
-    total = len(report.students)
-    for n, (item, count) in enumerate(zip(report.key_items, report.found_by()), start=1):
-        quotes = " <-> ".join(" ".join(display_line(q).split())[:70] for q in item.quotes)
-        items.add_row(str(n), Text(display_line(item.kind)), f"{count}/{total}", Text(quotes))
-    console.print(items)
-    alpha = report.agreement.get("alpha")
-    console.print(
-        Text("agreement (Krippendorff's alpha, nominal): "
-             + (f"{alpha:.3f}" if alpha is not None else display_line(f"undefined, {report.agreement.get('note')}")))
-    )
 
 
 def pack_parser() -> argparse.ArgumentParser:
@@ -400,7 +370,8 @@ def pack_parser() -> argparse.ArgumentParser:
 
 def run_pack(argv: Sequence[str]) -> int:
     args = pack_parser().parse_args(argv)
-    from reader.classroom.packs import check_pack, create_pack
+    from reader.classroom.pack_check import check_pack
+    from reader.classroom.pack_create import create_pack
     from reader.ingest.sanitize import display_line
 
     if args.action == "create":

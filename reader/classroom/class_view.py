@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.anchoring import describe
-from reader.classroom.compare import DEFAULT_THRESHOLD, Report, compare, heat
-from reader.classroom.pack import load_pack
+from reader.classroom.compare import Report, compare
+from reader.classroom.heat import HeatRuns, heat
+from reader.classroom.matching import DEFAULT_THRESHOLD
+from reader.classroom.pack import load_pack_articles
 from reader.errors import UserError
-from reader.ingest import load_article
 from reader.model import Annotation, Article
-
-HeatRuns = list[tuple[int, int, int]]
 
 
 @dataclass
@@ -37,8 +36,7 @@ def build_class_view(
     if not report.students:
         first, reason = report.skipped[0] if report.skipped else ("", "no student files")
         raise UserError(f"no student file could be scored; {first}: {reason}")
-    pack = load_pack(pack_folder)
-    articles = [load_article(path) for path in pack.articles]
+    articles = list(load_pack_articles(pack_folder))
     texts = {article.id: article.text for article in articles}
     key_annotations: list[Annotation] = []
     found_by: dict[str, int] = {}

@@ -1,12 +1,15 @@
-"""Exercise packs: a folder (or a .zip of one) with articles and a `pack.toml`. No UI."""
+"""Exercise packs: a folder (or a .zip of one) with articles and a `pack.toml`; the Pack
+model, where packs are found, and reading one. No UI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from reader.errors import UserError
 from reader.ingest.sanitize import display_line
+from reader.model import Article
 from reader.resources import resource_folder
 
 PACK_FILE = "pack.toml"
@@ -54,9 +57,9 @@ def is_pack(folder: Path) -> bool:
     """True for a folder with a `pack.toml`, or a .zip holding one."""
     folder = Path(folder)
     if folder.is_file() and folder.suffix.lower() == ".zip":
-        from reader.classroom.packs import zip_has_manifest
+        from reader.classroom.pack_zip import zip_has_manifest  # zipfile: only for a zip
 
-        return zip_has_manifest(folder)
+        return zip_has_manifest(folder, PACK_FILE)
     return (folder / PACK_FILE).is_file()
 
 
@@ -109,9 +112,9 @@ def load_pack(folder: str | Path) -> Pack:
     shown = folder / PACK_FILE  # how messages name the manifest (a zip's, not a temp folder's)
     zipped = None
     if folder.is_file() and folder.suffix.lower() == ".zip":
-        from reader.classroom.packs import extract_zip
+        from reader.classroom.pack_zip import extract_zip
 
-        zipped, folder = folder, extract_zip(folder)
+        zipped, folder = folder, extract_zip(folder, PACK_FILE)
     import tomllib  # read only when a pack is: not on the way to the first frame
 
     manifest = folder / PACK_FILE
@@ -163,3 +166,12 @@ def load_pack(folder: str | Path) -> Pack:
         key=key_path,
         zip_file=zipped,
     )
+
+
+def load_pack_articles(folder: str | Path) -> Iterator[Article]:
+    """The articles of the pack at `folder`, read one at a time, when first asked for (a
+    UserError names what does not read)."""
+    from reader.ingest import load_article
+
+    for path in load_pack(folder).articles:
+        yield load_article(path)

@@ -60,7 +60,7 @@ def build_document(
     With `sources` (a hand-in, for someone else's machine), an article is named by
     `sources[id]` (its file in the pack), else by its URL or bare file name, and no
     local path is written anywhere in the document."""
-    from reader.export import public_source
+    from reader.article_names import public_source
 
     annotations = list(annotations)
     used = {target.article_id for a in annotations for target in a.targets}

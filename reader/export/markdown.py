@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from reader.anchoring import has_position
-from reader.export import public_source
+from reader.article_names import public_source
 from reader.ingest.sanitize import display_line, display_text
 from reader.model import Annotation, Article
 

@@ -37,6 +37,7 @@ CONTEXT_FILE = "anno.jsonld"
 """A kept copy of the anno.jsonld context, so JSON-LD processing needs no network."""
 SCHEMA_FILE = "w3c-annotation.schema.json"
 ARTICLE_URN = "urn:presscheck:article:"
+UUID_URN = "urn:uuid:"
 MOTIVATION: dict[str, str] = {
     "claim": "tagging",
     "contradiction": "assessing",
@@ -52,7 +53,7 @@ KIND_BY_MOTIVATION: dict[str, Kind] = {
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:presscheck")
 """uuid5 namespace for the ids presscheck derives (collections, pages, foreign annotations)."""
 MAX_PAGES = 10_000
-_ARTICLE_URN = re.compile(r"^urn:presscheck:article:([0-9a-f]{16})$")
+_ARTICLE_URN = re.compile(f"^{re.escape(ARTICLE_URN)}([0-9a-f]{{16}})$")
 
 
 class W3CFormatError(ValueError):
@@ -96,9 +97,9 @@ def parse_datetime(value: str) -> datetime | None:
 def annotation_iri(annotation_id: str) -> str:
     """`urn:uuid:<id>`; an id that is not a uuid gets a stable uuid5 of itself."""
     try:
-        return f"urn:uuid:{uuid.UUID(annotation_id)}"
+        return f"{UUID_URN}{uuid.UUID(annotation_id)}"
     except ValueError:
-        return f"urn:uuid:{uuid.uuid5(NAMESPACE, annotation_id)}"
+        return f"{UUID_URN}{uuid.uuid5(NAMESPACE, annotation_id)}"
 
 
 def article_urn(article_id: str) -> str:
@@ -158,7 +159,7 @@ def build_collection(annotations: Iterable[Annotation], author: str = "") -> dic
     """
     annotations = list(annotations)
     key = "\n".join(a.id for a in annotations)
-    collection_id = f"urn:uuid:{uuid.uuid5(NAMESPACE, 'collection:' + key)}"
+    collection_id = f"{UUID_URN}{uuid.uuid5(NAMESPACE, 'collection:' + key)}"
     document: dict[str, Any] = {
         "@context": CONTEXT_IRI,
         "id": collection_id,
@@ -168,7 +169,7 @@ def build_collection(annotations: Iterable[Annotation], author: str = "") -> dic
     }
     if annotations:
         document["first"] = {
-            "id": f"urn:uuid:{uuid.uuid5(NAMESPACE, 'page:' + key)}",
+            "id": f"{UUID_URN}{uuid.uuid5(NAMESPACE, 'page:' + key)}",
             "type": "AnnotationPage",
             "partOf": collection_id,
             "startIndex": 0,
@@ -355,9 +356,9 @@ def _annotation_id(item: dict[str, Any]) -> str:
         return str(uuid.uuid5(NAMESPACE, "content:" + hashlib.sha256(blob).hexdigest()))
     if not isinstance(value, str) or not value:
         raise W3CFormatError("its id is not an IRI")
-    if value.lower().startswith("urn:uuid:"):
+    if value.lower().startswith(UUID_URN):
         try:
-            return str(uuid.UUID(value[len("urn:uuid:") :]))
+            return str(uuid.UUID(value[len(UUID_URN) :]))
         except ValueError:
             pass
     return str(uuid.uuid5(uuid.NAMESPACE_URL, value))

@@ -91,7 +91,7 @@ def article_from_entry(
 ) -> Article:
     """The article of a feed entry: its content, else its page (via `fetch_page`), else
     its summary marked as such; an IngestError when it has none of them."""
-    from reader.ingest import article_from_text
+    from reader.ingest.article import article_from_text
 
     def made(body_html: str, title: str) -> Article:
         body = fragment_text(body_html)

@@ -53,7 +53,7 @@ def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url:
     """The article in an HTML page: its text (headline first), title, byline, date and site."""
     import trafilatura
 
-    from reader.ingest import article_from_text
+    from reader.ingest.article import article_from_text
 
     name = source or "page"
     try:

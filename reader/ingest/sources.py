@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reader.errors import IngestError
-from reader.ingest import MAX_FILE_BYTES, article_from_text
+from reader.ingest.article import article_from_text
 from reader.ingest.decode import decode
 from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from reader.ingest.fetch import Fetched
 
 Kind = Literal["text", "markdown", "html", "feed"]
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger files are refused rather than read whole into memory."""
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reader.anchoring import describe
 from reader.export import json_format, w3c
-from reader.export.importing import read_file
+from reader.export.reading import read_file
 from reader.ingest import load_article
 from reader.model import Annotation, Article
 

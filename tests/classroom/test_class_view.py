@@ -60,7 +60,7 @@ async def test_the_class_view_shows_heat_and_key_and_writes_nothing(make_class_a
         assert pane._heat and max(count for _, _, count in pane._heat) == STUDENTS
         sidebar = screen.query_one(AnnotationSidebar)
         assert len(sidebar._annotations) == len(key_annotations())
-        assert "class view" in screen.query_one(StatusBar).pending
+        assert "class view" in screen.query_one(StatusBar).message
         before = dict(screen.annotations)
         await pilot.press("t", "c", "n", "d", "u", "ctrl+e", "o")
         await pilot.pause()

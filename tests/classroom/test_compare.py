@@ -10,15 +10,10 @@ import jsonschema
 import pytest
 from classroom_helpers import KEY, SEEDS, respan, write_native, write_w3c_quote_only
 
-from reader.classroom.compare import (
-    DEFAULT_THRESHOLD,
-    agreement,
-    compare,
-    render_csv,
-    render_json,
-    render_md,
-    span_iou,
-)
+from reader.classroom.agreement import agreement
+from reader.classroom.compare import compare
+from reader.classroom.matching import DEFAULT_THRESHOLD, span_iou
+from reader.classroom.report_formats import render_csv, render_json, render_md
 from reader.errors import UserError
 from reader.model import KINDS
 
@@ -230,7 +225,7 @@ def test_an_export_of_another_version_of_a_pack_article_is_placed_by_quote(tmp_p
 
 
 def test_heat_counts_students_per_passage_once_each(tmp_path, key, articles):
-    from reader.classroom.compare import heat
+    from reader.classroom.heat import heat
 
     claim = next(a for a in key if a.kind == "claim")
     t = claim.targets[0]

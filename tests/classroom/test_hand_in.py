@@ -113,7 +113,7 @@ def _annotate(store: Store, files, author: str, count: int = 1) -> None:
 
 
 def _other_pack(folder, name: str = "bridges-lesson", thing: str = "bridge"):
-    from reader.classroom.packs import create_pack
+    from reader.classroom.pack_create import create_pack
 
     sources = folder / "drafts"
     sources.mkdir(parents=True, exist_ok=True)
@@ -169,13 +169,14 @@ def test_handing_in_again_replaces_only_ones_own_file(tmp_path, seeds):
 
 def test_a_zipped_pack_hands_in_under_the_zips_name_every_time(tmp_path, seeds):
     from reader.classroom.handin import hand_in_name
-    from reader.classroom.packs import create_pack, extract_zip
-    from reader.classroom import packs
+    from reader.classroom import pack_zip
+    from reader.classroom.pack import PACK_FILE
+    from reader.classroom.pack_create import create_pack
 
     zipped = create_pack(tmp_path / "week-3.zip", "Week 3", list(load_pack(seeds).articles))
     name = hand_in_name("Ana", load_pack(zipped))
-    packs._extracted.clear()  # as another run of presscheck would: a new temporary folder
-    assert extract_zip(zipped) and hand_in_name("Ana", load_pack(zipped)) == name
+    pack_zip._extracted.clear()  # as another run of presscheck would: a new temporary folder
+    assert pack_zip.extract_zip(zipped, PACK_FILE) and hand_in_name("Ana", load_pack(zipped)) == name
     assert name.startswith("ana-week-3-")
 
 

@@ -10,7 +10,8 @@ import pytest
 from classroom_helpers import KEY, SEED_FILES, SEEDS
 
 from reader.classroom.pack import is_pack, load_pack
-from reader.classroom.packs import check_pack, create_pack
+from reader.classroom.pack_check import check_pack
+from reader.classroom.pack_create import create_pack
 from reader.errors import UserError
 from reader.ingest import load_article
 

@@ -13,7 +13,8 @@ import pytest
 from classroom_helpers import SEED_FILES, SEEDS
 
 from reader.classroom.pack import load_pack
-from reader.classroom.packs import check_pack, create_pack
+from reader.classroom.pack_check import check_pack
+from reader.classroom.pack_create import create_pack
 from reader.errors import UserError
 
 ARTICLE = "The minister said on Monday that the bridge would open in May.\n"
@@ -106,7 +107,7 @@ def test_zip_members_that_are_links_or_climb_out_are_refused(tmp_path):
 
 
 def test_a_zip_of_countless_empty_files_is_refused_before_unzipping(tmp_path):
-    from reader.classroom.packs import MAX_ZIP_MEMBERS
+    from reader.classroom.pack_zip import MAX_ZIP_MEMBERS
 
     bomb = tmp_path / "many.zip"
     with zipfile.ZipFile(bomb, "w") as archive:

@@ -14,7 +14,7 @@ import pytest
 from reader.anchoring import describe
 from reader.errors import UserError
 from reader.export import json_format
-from reader.export.importing import _plainly_valid, parse_bytes
+from reader.export.reading import _plainly_valid, parse_bytes
 from reader.model import Annotation
 
 TEXT = "The minister said exports rose by a third. Customs data show a fall of 2 per cent."

@@ -16,7 +16,8 @@ from export_fixtures import quote, seed_annotations, seed_articles
 from reader.anchoring import describe
 from reader.errors import IngestError, UserError
 from reader.export import render_export, write_export
-from reader.export.importing import MAX_IMPORT_BYTES, import_files, read_file
+from reader.export.importing import import_files
+from reader.export.reading import MAX_IMPORT_BYTES, read_file
 from reader.ingest import article_from_text
 from reader.model import KINDS, TARGET_COUNT, Annotation, Article
 from reader.store import Store
@@ -103,14 +104,14 @@ def test_json_export_import_export_is_the_same_document_and_import_is_idempotent
         write_export(source, "json", folder / "export.json", author="teacher")
 
         target = _fresh(folder, "b.json")
-        (report,) = import_files(target, [folder / "export.json"], pack_folder=None)
+        (report,) = import_files(target, [folder / "export.json"])
         assert report.added == len(made) and not report.waiting
         again, count = render_export(target, "json", author="teacher")
         assert count == len(made)
         assert _without_time(again) == _without_time((folder / "export.json").read_bytes())
 
         before = target.path.read_bytes()
-        (report,) = import_files(target, [folder / "export.json"], pack_folder=None)
+        (report,) = import_files(target, [folder / "export.json"])
         assert (report.added, report.updated, report.unchanged) == (0, 0, len(made))
         assert target.path.read_bytes() == before
 
@@ -128,14 +129,14 @@ def test_w3c_export_import_export_is_the_same_document_and_import_is_idempotent(
         target = _fresh(folder, "b.json")
         if has_articles:  # placed on the texts, or kept waiting for them: the same either way
             target.put_many(pool)
-        (report,) = import_files(target, [folder / "export.jsonld"], pack_folder=None)
+        (report,) = import_files(target, [folder / "export.jsonld"])
         assert report.added == len(made)
         assert bool(report.waiting) == (bool(made) and not has_articles)
         again, _ = render_export(target, "w3c", author="teacher")
         assert again == (folder / "export.jsonld").read_bytes()
 
         before = target.path.read_bytes()
-        (report,) = import_files(target, [folder / "export.jsonld"], pack_folder=None)
+        (report,) = import_files(target, [folder / "export.jsonld"])
         assert (report.added, report.updated, report.unchanged) == (0, 0, len(made))
         assert target.path.read_bytes() == before
 
@@ -156,14 +157,14 @@ def test_a_later_edit_replaces_an_earlier_one_and_never_the_other_way(tmp_path, 
     second = _export(seeded, tmp_path, "second.json")
 
     store = _fresh(tmp_path, "class.json")
-    import_files(store, [second], pack_folder=None)
-    (report,) = import_files(store, [first], pack_folder=None)
+    import_files(store, [second])
+    (report,) = import_files(store, [first])
     assert (report.updated, report.added) == (0, 0)
     assert {a.id: a.note for a in store.annotations()}[claim.id] == "changed my mind"
 
     store = _fresh(tmp_path, "class2.json")
-    import_files(store, [first], pack_folder=None)
-    (report,) = import_files(store, [second], pack_folder=None)
+    import_files(store, [first])
+    (report,) = import_files(store, [second])
     assert report.updated == 1
     assert {a.id: a.note for a in store.annotations()}[claim.id] == "changed my mind"
 
@@ -179,7 +180,7 @@ def test_several_students_merge_into_one_database_with_all_their_authors(tmp_pat
     ben_file = _export(other, tmp_path, "ben.jsonld", "w3c")
 
     store = _fresh(tmp_path, "class.json")
-    reports = import_files(store, [ana, ben_file], pack_folder=None)
+    reports = import_files(store, [ana, ben_file])
     assert [r.added for r in reports] == [9, 1]
     assert {a.author for a in store.annotations()} == {"Ana Student", "Ben"}
     assert len(store.articles()) == 2
@@ -193,7 +194,7 @@ def test_annotations_whose_article_is_missing_are_kept_and_reported_waiting(tmp_
         entry["source"] = "somewhere/else.txt"
     path.write_text(json.dumps(document))
     store = _fresh(tmp_path, "empty.json")
-    (report,) = import_files(store, [path], pack_folder=None)
+    (report,) = import_files(store, [path])
     assert report.added == 9
     assert report.waiting == {"somewhere/else.txt": 9}  # annotations, not targets
     assert len(store.annotations()) == 9 and store.articles() == []
@@ -201,7 +202,7 @@ def test_annotations_whose_article_is_missing_are_kept_and_reported_waiting(tmp_
     # exported again, they are all still there
     assert len(json.loads(render_export(store, "json")[0])["annotations"]) == 9
     # and an export that carries the text brings the articles in later
-    (report,) = import_files(store, [_export(seeded, tmp_path)], pack_folder=None)
+    (report,) = import_files(store, [_export(seeded, tmp_path)])
     assert report.articles_added == 2 and report.unchanged == 9
 
 
@@ -218,7 +219,7 @@ def test_an_old_export_without_text_is_placed_on_the_edited_article_by_its_file_
     edited = replace(article_from_text(edited_text, left.source), added_at=left.added_at)
     store = _fresh(tmp_path, "edited.json")
     store.put_many([edited, right])
-    (report,) = import_files(store, [path], pack_folder=None)
+    (report,) = import_files(store, [path])
     assert report.added == 9 and not report.waiting
     placed = {a.id: a for a in store.annotations()}
     assert all(t.article_id in (edited.id, right.id) for a in placed.values() for t in a.targets)
@@ -257,7 +258,7 @@ def test_one_bad_file_among_good_ones_imports_nothing(tmp_path, seeded):
     store = _fresh(tmp_path, "db.json")
     before = store.path.read_bytes()
     with pytest.raises(UserError, match="bad.json"):
-        import_files(store, [good, bad], pack_folder=None)
+        import_files(store, [good, bad])
     assert store.path.read_bytes() == before
 
 

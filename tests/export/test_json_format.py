@@ -86,7 +86,7 @@ def test_a_document_for_someone_else_names_articles_without_local_paths(articles
     other article by its URL or bare file name; a target's path likewise."""
     from dataclasses import replace
 
-    from reader.export import public_source
+    from reader.article_names import public_source
 
     left, right = articles
     right = replace(right, source="/home/ana/private/elsewhere/right.txt")

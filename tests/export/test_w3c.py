@@ -12,6 +12,7 @@ import pytest
 from pyld import jsonld
 
 from export_fixtures import check_golden, seed_articles
+from reader.classroom.pack import load_pack_articles
 from reader.export import render_export
 from reader.export.importing import import_files
 from reader.export.json_format import schema as native_schema
@@ -231,7 +232,7 @@ def test_quote_only_annotations_named_by_file_name_or_url_are_placed_by_quote(tm
     ]
     path = tmp_path / "hypothesis.jsonld"
     path.write_text(json.dumps(documents))
-    (report,) = import_files(store, [path], pack_folder=seeds)
+    (report,) = import_files(store, [path], load_pack_articles(seeds))
     assert (report.added, report.articles_added) == (3, 1)
     assert report.skipped == ["annotation 4: it targets a whole document, with no quote to anchor"]
     assert report.waiting == {"https://elsewhere.example/story": 1}
@@ -257,7 +258,7 @@ def test_quote_only_annotations_named_by_file_name_or_url_are_placed_by_quote(tm
     jsonschema.validate(json.loads(render_export(store, "json")[0]), native_schema())
     # a second import changes nothing
     before = store.path.read_bytes()
-    (report,) = import_files(store, [path], pack_folder=seeds)
+    (report,) = import_files(store, [path], load_pack_articles(seeds))
     assert (report.added, report.updated, report.unchanged) == (0, 0, 3)
     assert store.path.read_bytes() == before
 

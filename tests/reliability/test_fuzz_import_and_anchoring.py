@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from reader.anchoring import describe, reanchor
 from reader.errors import UserError
-from reader.export.importing import parse_bytes
+from reader.export.reading import parse_bytes
 from reader.model import Target, TextPositionSelector, TextQuoteSelector
 
 EXAMPLES = int(os.environ.get("PRESSCHECK_FUZZ_EXAMPLES", "300"))

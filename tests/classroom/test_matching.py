@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from reader.classroom.compare import Item, item_score, match
+from reader.classroom.matching import Item, item_score, match
 
 
 def naive_match(key, student, threshold):

@@ -1,0 +1,83 @@
+"""A student's export read onto the exercise: its annotations placed on the pack's articles and
+reduced to scoring items. No UI.
+
+Input files are native presscheck exports or W3C Web Annotation JSON-LD from any tool;
+targets are placed on the pack's articles with the importer's rules (`reader.placing`),
+so quote-only targets land by their quote.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from reader.classroom.matching import Item, Span
+from reader.classroom.pack import load_pack_articles
+from reader.export.reading import read_file
+from reader.model import Annotation
+from reader.placing import Library, place
+
+
+@dataclass
+class Submission:
+    """A read export: whose it is and its items on the pack's articles."""
+
+    file: str
+    author: str
+    items: list[Item]
+
+
+class SubmissionReader:
+    """Reads exports (the key's and the students') onto the articles of one pack."""
+
+    def __init__(self, pack_folder: Path) -> None:
+        articles = list(load_pack_articles(pack_folder))  # a broken pack is the teacher's error: raise
+        self.pack_ids = {a.id for a in articles}
+        self.library = Library(pack_articles=articles)
+
+    def read(self, path: Path) -> tuple[Submission, int]:
+        """The submission in `path`, and how many annotations are not on the pack."""
+        parsed = read_file(path)
+        # the texts an export carries are not used: a target whose article id is not one of
+        # the pack's is placed by quote on the pack article of the same file name (another
+        # version of it), or else counted as not on the pack
+        items: list[Item] = []
+        off_pack = 0
+        for annotation in parsed.annotations:
+            spans: list[Span] = []
+            on_pack = True
+            for target in annotation.targets:
+                placed, status, article = place(target, self.library, parsed.names)
+                if article is None or article.id not in self.pack_ids or status == "waiting":
+                    on_pack = False
+                spans.append((placed.article_id, placed.start, placed.end))
+            if not on_pack:
+                off_pack += 1
+                continue
+            items.append(_item(annotation, spans))
+        return Submission(str(path), _author(path, parsed.annotations), items), off_pack
+
+
+def _item(annotation: Annotation, spans: list[Span]) -> Item:
+    return Item(
+        annotation.kind,
+        tuple(spans),
+        tuple(t.quote.exact for t in annotation.targets),
+        annotation.note,
+    )
+
+
+def _author(path: Path, annotations: Sequence[Annotation]) -> str:
+    """The export's author, else its annotations' most frequent author, else the file's stem."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("author"), str) and data["author"].strip():
+        return data["author"].strip()
+    names = Counter(a.author for a in annotations if a.author)
+    return names.most_common(1)[0][0] if names else path.stem

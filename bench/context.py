@@ -16,6 +16,8 @@ import inputs
 from terminal import Pane, Terminal, TerminalError
 
 if TYPE_CHECKING:
+    from report import Figure
+
     from reader.model import Article
 
 BENCH = Path(__file__).resolve().parent
@@ -63,6 +65,15 @@ class Context:
         if argv[0] == str(self.presscheck) and self._failed_opens >= GIVE_UP_AFTER:
             return f"not launched: presscheck did not show an article in its last {GIVE_UP_AFTER} launches"
         return None
+
+    def launch(self, argv: list[str], figure: Figure) -> Pane | None:
+        """`argv` spawned in the terminal; None, with the reason among `figure`'s failures,
+        when presscheck keeps failing to open (see `skip_reason`)."""
+        skip = self.skip_reason(argv)
+        if skip:
+            figure.failures.append(skip)
+            return None
+        return self.terminal.spawn(argv, cwd=self.work)
 
     def opened(self, argv: list[str], shown: bool) -> None:
         """Record whether a launch of `argv` showed the article (see `skip_reason`)."""

@@ -1,4 +1,4 @@
-"""A real terminal for the benchmarks: tmux, driven through one control-mode client.
+"""A real terminal driven through tmux: the benchmarks' and the terminal tests' one driver.
 
 The harness starts a private tmux server (its own socket, no user config) holding an idle
 "keeper" session, and attaches one `tmux -C` client to it. Every command after that (spawn
@@ -7,14 +7,18 @@ a program, capture its screen, send a key) is a line written to that client and 
 server rather than a new `tmux` process each time: the poll interval is well under a
 millisecond on an idle machine, and the harness prints what it achieved.
 
-Programs run in their own detached sessions of `WIDTH` × `HEIGHT`, with
-`remain-on-exit` on, so a program that dies leaves its last screen to report.
+Programs run in their own detached sessions of `WIDTH` × `HEIGHT` (or a size of their own),
+with `remain-on-exit` on, so a program that dies leaves its last screen to report.
+
+Standard library only: `bench/run.py` imports it as `terminal`, and tests/terminal/conftest.py
+loads it from here, so the benchmarks and the tests drive tmux the same way.
 """
 
 from __future__ import annotations
 
 import os
 import select
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -99,11 +103,15 @@ class Terminal:
     """A private tmux server and a control-mode client to drive it. Use as a context
     manager: the server is killed on the way out, whatever happened."""
 
-    def __init__(self, width: int = WIDTH, height: int = HEIGHT) -> None:
+    def __init__(self, width: int = WIDTH, height: int = HEIGHT, poll_sleep: float = POLL_SLEEP) -> None:
+        """`poll_sleep`: seconds between two captures while waiting (the tests, which time
+        nothing, poll less often and leave the cores to the programs)."""
         if shutil.which("tmux") is None:
             raise TerminalError("tmux is not installed")
         self.width, self.height = width, height
-        self.socket = f"presscheck-bench-{os.getpid()}"
+        self.poll_sleep = poll_sleep
+        self.socket = f"presscheck-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        """The server's own socket name: one server per Terminal, even several in a process."""
         self.polls = PollStats()
         self._client: subprocess.Popen[bytes] | None = None
         self._socket_path = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / self.socket
@@ -114,7 +122,11 @@ class Terminal:
     # server and client --------------------------------------------------------------
 
     def __enter__(self) -> Self:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -222,22 +234,36 @@ class Terminal:
 
     # programs ---------------------------------------------------------------------------
 
-    def spawn(self, argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Pane:
-        """Start `argv` (run through `env`, no shell) in a new session of its own."""
+    def spawn(
+        self,
+        argv: Sequence[str],
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        *,
+        name: str | None = None,
+        size: tuple[int, int] | None = None,
+    ) -> Pane:
+        """Start `argv` (run through `env`, no shell) in a new session of its own, named
+        `name` (else numbered) and of `size` (width, height; else the terminal's)."""
         self._count += 1
-        name = f"bench-{self._count}"
+        name = name or f"program-{self._count}"
+        width, height = size or (self.width, self.height)
         settings = {"TERM": "xterm-256color", **(env or {})}
-        words = ["env", *(f"{k}={v}" for k, v in settings.items()), *argv]
+        # no COLUMNS or LINES from whoever started tmux (readline, as imported by pytest,
+        # exports 80 × 24): the program reads its size from its terminal, as it would anywhere
+        words = ["env", "-u", "COLUMNS", "-u", "LINES", *(f"{k}={v}" for k, v in settings.items()), *argv]
         started = time.perf_counter()
         lines = self.command(
-            f"new-session -d -s {name} -x {self.width} -y {self.height} -c {tmux_quote(str(cwd))} "
+            f"new-session -d -s {tmux_quote(name)} -x {width} -y {height} -c {tmux_quote(str(cwd))} "
             f"-P -F '#{{pane_id}} #{{pane_pid}}' " + " ".join(tmux_quote(word) for word in words)
         )
         pane_id, pid = lines[0].split()
         return Pane(name, pane_id, int(pid), started)
 
-    def capture(self, pane: Pane) -> str:
-        return "\n".join(self.command(f"capture-pane -p -t {pane.pane_id}"))
+    def capture(self, pane: Pane, *, escapes: bool = False) -> str:
+        """The pane's screen as text; with `escapes`, with its colours and styles as SGR
+        sequences (`capture-pane -e`)."""
+        return "\n".join(self.command(f"capture-pane -p {'-e ' if escapes else ''}-t {pane.pane_id}"))
 
     def send(self, pane: Pane, *keys: str) -> float:
         """Send tmux key names (`PageDown`, `End`, `Enter`, `q`); the time just before."""
@@ -249,6 +275,22 @@ class Terminal:
         """Send `text` literally, as typed."""
         self.command(f"send-keys -t {pane.pane_id} -l {tmux_quote(text)}")
 
+    def pipe_output(self, pane: Pane, path: Path) -> None:
+        """Append every byte the program writes to its terminal to `path` (`pipe-pane`)."""
+        self.command(f"pipe-pane -o -t {pane.pane_id} {tmux_quote(f'cat >> {shlex.quote(str(path))}')}")
+
+    def set_option(self, option: str, value: str) -> None:
+        """Set a tmux option for the whole server (e.g. `set-clipboard on`)."""
+        self.command(f"set-option -g {option} {tmux_quote(value)}")
+
+    def title(self, pane: Pane) -> str:
+        """The pane's title, as a program sets it with OSC 0 or 2."""
+        return "\n".join(self.command(f"display-message -p -t {pane.pane_id} '#{{pane_title}}'"))
+
+    def buffers(self) -> list[str]:
+        """tmux's paste buffers (an OSC 52 clipboard write makes one)."""
+        return self.command("list-buffers")
+
     def dead(self, pane: Pane) -> int | None:
         """The exit status when the program has exited, else None."""
         for line in self.command("list-panes -a -F '#{pane_id} #{pane_dead} #{pane_dead_status}'"):
@@ -259,7 +301,7 @@ class Terminal:
 
     def kill(self, pane: Pane) -> None:
         try:
-            self.command(f"kill-session -t {pane.session}")
+            self.command(f"kill-session -t {tmux_quote(pane.session)}")
         except TerminalError:
             pass
 
@@ -315,7 +357,7 @@ class Terminal:
                                       self._last_screen(pane, screen))
                 next_liveness = time.perf_counter() + 0.1
                 last = None  # the liveness check is not part of a poll interval
-            time.sleep(POLL_SLEEP)
+            time.sleep(self.poll_sleep)
 
     def _last_screen(self, pane: Pane, fallback: str) -> str:
         try:

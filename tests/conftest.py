@@ -9,8 +9,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-# tests/data/corpus.py (the test corpus) is imported as `corpus` by the tests that use it
+# tests/data/corpus.py (the test corpus and its web server) is imported as `corpus`, and
+# tests/support/pilots.py (`settle`) as `pilots`, by the tests that use them
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
 SEED_FILES = ("000_1aa975c49d58f58c.txt", "001_1c2accc8ffba02b5.txt")
 

@@ -134,19 +134,6 @@ def test_the_plain_fast_path_wraps_like_measuring_every_word(text, width):
     assert plain == measured
 
 
-def test_the_previous_match_is_found_looking_back_in_windows(monkeypatch):
-    import reader.widgets.article_pane as pane_module
-
-    monkeypatch.setattr(pane_module, "FIND_WINDOW", 64)
-    rng = random.Random(4)
-    text = "".join(rng.choice(["needle", "hay ", "stack ", "\n"]) for _ in range(3000))
-    pattern = re.compile("needle", re.IGNORECASE)
-    for end in rng.sample(range(len(text)), 200):
-        expected = [m.span() for m in pattern.finditer(text, 0, end)]
-        found = pane_module._last_match(pattern, text, 0, end)
-        assert (found.span() if found else None) == (expected[-1] if expected else None)
-
-
 def test_rows_are_measured_as_the_text_is_drawn_control_characters_included():
     # The layout is given the canonical text and measures each paragraph in its display
     # form: an escape or a NUL is drawn as one visible cell (␛, ␀), not zero cells wide,

@@ -47,12 +47,10 @@ class Variant:
 
 def launch(ctx: Context, argv: list[str], figure: Figure, quit_keys: tuple[str, ...] = ("q",)) -> None:
     """One launch: spawn, wait for the marker, record the time (or why there is none), quit."""
-    skip = ctx.skip_reason(argv)
-    if skip:
-        figure.failures.append(skip)
+    pane = ctx.launch(argv, figure)
+    if pane is None:
         return
     terminal = ctx.terminal
-    pane = terminal.spawn(argv, cwd=ctx.work)
     try:
         shown = ctx.wait_for_article(pane, argv, TIMEOUT, "the article's first words")
         figure.samples.append((shown - pane.started) * 1000)

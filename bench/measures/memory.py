@@ -22,12 +22,10 @@ OPEN_TIMEOUT = 30.0
 
 def peak(ctx: Context, argv: list[str], figure: Figure, browse: bool) -> None:
     """Open, browse (End, Page Up ×3, twice), read VmHWM into `figure`, quit."""
-    skip = ctx.skip_reason(argv)
-    if skip:
-        figure.failures.append(skip)
+    pane = ctx.launch(argv, figure)
+    if pane is None:
         return
     terminal = ctx.terminal
-    pane = terminal.spawn(argv, cwd=ctx.work)
     try:
         ctx.wait_for_article(pane, argv, OPEN_TIMEOUT, "the article")
         if browse:

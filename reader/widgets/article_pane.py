@@ -1,16 +1,12 @@
-"""The reading pane: one article drawn row by row with Textual's line API."""
+"""The reading pane: one article drawn row by row with Textual's line API. Its row index is
+in pane_layout.py, how a row is drawn in pane_rows.py, its cursor in sentence_cursor.py."""
 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -21,51 +17,27 @@ from textual.selection import Selection as TextSelection
 from textual.strip import Strip
 from textual.timer import Timer
 
-from reader.ingest.sanitize import display_text
 from reader.layout import ArticleLayout, Row
 from reader.model import Annotation, Article
-from reader.sentences import SentenceIndex, Span
+from reader.sentences import Span
+from reader.widgets.pane_layout import PaneLayout
+from reader.widgets.pane_rows import (
+    GUTTER,
+    HeatRun,
+    Highlight,
+    RowOverlay,
+    draw_row,
+    highlights_at,
+    highlights_in,
+    innermost_first,
+    position_at_character,
+    position_at_column,
+)
+from reader.widgets.sentence_cursor import SentenceCursor
+from reader.widgets.text_search import find_match
 
 WRAP_TICK = 0.05
 """Seconds between two slices of background wrapping of a long article."""
-WRAP_BUDGET = 0.008
-"""Seconds of wrapping per slice: keys pressed meanwhile wait at most this long."""
-WRAP_PAUSE = 0.4
-"""Seconds after a cursor move during which background wrapping waits."""
-GUTTER = 3
-"""Cells at the left of every row for the marks of the annotations on it."""
-
-KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
-"""Gutter letters: kinds are told apart without colour too."""
-
-
-class Highlight(NamedTuple):
-    """One annotated span of this pane's article."""
-
-    start: int
-    end: int
-    kind: str
-    annotation_id: str
-
-
-FIND_WINDOW = 65_536
-"""A backward search looks at this many characters before the cursor, then twice as many
-further back, and so on: finding the previous match costs what lies between them."""
-
-
-def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
-    """The last match of `pattern` in text[start:end], looking back from `end` in windows
-    that double: a match found in [low, end) is the last one, as any match the window cuts
-    starts before it."""
-    window = FIND_WINDOW
-    while True:
-        low = max(start, end - window)
-        last = None
-        for last in pattern.finditer(text, low, end):
-            pass
-        if last is not None or low == start:
-            return last
-        window *= 2
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -152,49 +124,31 @@ class ArticlePane(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article = article
-        self._folded = True
-        self._sentences = SentenceIndex(article.text, article.furniture)
-        self._cursor_at: Span | None = None
-        self._cursor_due = True
+        self._layout = PaneLayout(article.text, article.furniture)
+        self._cursor = SentenceCursor(article.text, article.furniture)
         """The first sentence is found after the first frame (it takes pysbd's import and
         first run, ~15 ms): the frame shows the text, the cursor follows a frame later."""
-        self._anchor: Span | None = None
         self._highlights: list[Highlight] = []
         self._related: frozenset[str] = frozenset()
-        self._heat: list[tuple[int, int, int]] = []
+        self._heat: list[HeatRun] = []
         self._heat_top = 0
-        self._layout: ArticleLayout | None = None
-        self._layout_width = -1
         self._wrapping: Timer | None = None
         self._frame: tuple[int, Style] | None = None
-        self._last_move = 0.0
         self._revision = 0
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
 
     # state ------------------------------------------------------------------------------
 
     @property
-    def _cursor(self) -> Span | None:
-        if self._cursor_due:
-            self._cursor_due = False
-            self._cursor_at = self._sentences.first()
-        return self._cursor_at
-
-    @_cursor.setter
-    def _cursor(self, span: Span | None) -> None:
-        self._cursor_due = False
-        self._cursor_at = span
-
-    @property
     def cursor_placed(self) -> bool:
         """False until the first frame is drawn and the first sentence found."""
-        return not self._cursor_due
+        return self._cursor.placed
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._place_first_cursor)
 
     def _place_first_cursor(self) -> None:
-        if self._cursor_due:
+        if not self._cursor.placed:
             span = self.selection  # finds the first sentence
             self.refresh()
             if self.has_focus and span is not None:  # its annotation is emphasised, as after any move
@@ -203,16 +157,13 @@ class ArticlePane(ScrollView, can_focus=True):
     def _drawn_selection(self) -> Span | None:
         """The selection as drawn: none until the first sentence is found after the first
         frame (drawing must not find it)."""
-        return None if self._cursor_due else self.selection
+        return self._cursor.selection if self._cursor.placed else None
 
     @property
     def selection(self) -> Span | None:
-        """The selected span of the canonical text: the cursor, extended to the anchor."""
-        if self._cursor is None:
-            return None
-        if self._anchor is None:
-            return self._cursor
-        return (min(self._cursor[0], self._anchor[0]), max(self._cursor[1], self._anchor[1]))
+        """The selected span of the canonical text: the cursor, extended to where a Shift
+        extension started."""
+        return self._cursor.selection
 
     @property
     def selected_text(self) -> str:
@@ -221,30 +172,16 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def set_annotations(self, annotations: list[Annotation]) -> None:
         """Show these annotations' spans in this article."""
-        highlights = [
-            Highlight(target.start, target.end, annotation.kind, annotation.id)
-            for annotation in annotations
-            for target in annotation.targets
-            if target.article_id == self.article.id and annotation.anchor != "orphaned"
-        ]
-        self._highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._highlights = highlights_in(self.article.id, annotations)
         self._invalidate()
 
     def highlights_at(self, start: int, end: int) -> list[Highlight]:
         """The highlights overlapping [start, end)."""
-        found = []
-        for highlight in self._highlights:
-            if highlight.start >= end:
-                break
-            if highlight.end > start:
-                found.append(highlight)
-        return found
+        return highlights_at(self._highlights, start, end)
 
     def clear_selection(self) -> None:
         """Collapse an extended selection to the sentence under the cursor."""
-        self._anchor = None
-        if self._cursor is not None:
-            self._cursor = self._sentences.sentence_at(self._cursor[0]) or self._cursor
+        self._cursor.collapse()
         self.refresh()
 
     def set_selection(self, start: int, end: int, *, scroll: bool = True) -> None:
@@ -253,8 +190,7 @@ class ArticlePane(ScrollView, can_focus=True):
         end = max(start, min(end, len(self.article.text)))
         if end == start:
             return
-        self._anchor = None
-        self._cursor = (start, end)
+        self._cursor.move_to((start, end))
         self._cursor_moved()
         if scroll:
             self.scroll_to_offset(end - 1)
@@ -265,21 +201,15 @@ class ArticlePane(ScrollView, can_focus=True):
         span = self.selection
         if span is None:
             return []
-        found = self.highlights_at(span[0], span[1])
-        found.sort(key=lambda h: h.end - h.start)
-        ids: list[str] = []
-        for highlight in found:
-            if highlight.annotation_id not in ids:
-                ids.append(highlight.annotation_id)
-        return ids
+        return innermost_first(self.highlights_at(span[0], span[1]))
 
-    def set_heat(self, runs: list[tuple[int, int, int]], students: int) -> None:
+    def set_heat(self, runs: list[HeatRun], students: int) -> None:
         """The class view's overlay: (start, end, how many students marked it) runs."""
         self._heat = sorted(runs)
         self._heat_top = max(students, 1)
         self._invalidate()
 
-    def heat_at(self, start: int, end: int) -> list[tuple[int, int, int]]:
+    def heat_at(self, start: int, end: int) -> list[HeatRun]:
         return [run for run in self._heat if run[0] < end and run[1] > start]
 
     def set_related(self, annotation_ids: frozenset[str]) -> None:
@@ -295,15 +225,9 @@ class ArticlePane(ScrollView, can_focus=True):
 
         With `origin`, the first match at or after it (a search as the query is typed).
         """
-        text = self.article.text
-        start = (self.selection or (0, 0))[0]
-        if origin is not None:
-            match = pattern.search(text, origin) or pattern.search(text)
-        elif forward:
-            match = pattern.search(text, start + 1) or pattern.search(text)
-        else:
-            match = _last_match(pattern, text, 0, start) or _last_match(pattern, text, 0, len(text))
-        if match is None or match.end() == match.start():
+        selected = (self.selection or (0, 0))[0]
+        match = find_match(pattern, self.article.text, selected, forward=forward, origin=origin)
+        if match is None:
             return False
         self.set_selection(match.start(), match.end(), scroll=False)
         self.scroll_to_offset(match.start(), center=True)
@@ -315,13 +239,11 @@ class ArticlePane(ScrollView, can_focus=True):
         """The rows at the pane's width. A new width (or folding) makes a new layout, which
         wraps only what is drawn; the rest is wrapped a chunk at a time in the background."""
         width = max(1, self.scrollable_content_region.width - GUTTER)
-        layout = self._layout
-        if layout is not None and width == self._layout_width:
+        old = self._layout.rows
+        layout, new = self._layout.at_width(width)
+        if not new:
             return layout
-        top_offset = layout.row(self.scroll_offset.y).start if layout is not None else None
-        hidden = tuple(self.article.furniture) if self._folded else ()
-        layout = self._layout = ArticleLayout(self.article.text, hidden, width)
-        self._layout_width = width
+        top_offset = old.row(self.scroll_offset.y).start if old is not None else None
         self._line_cache.clear()
         self.virtual_size = Size(width + GUTTER, layout.total)
         if top_offset:  # the same text stays at the top after a resize
@@ -331,25 +253,18 @@ class ArticlePane(ScrollView, can_focus=True):
         return layout
 
     def _wrap_more(self) -> None:
-        """Wrap chunks for up to WRAP_BUDGET seconds, keeping the text at the top in place;
-        not while the reader is moving (the keys come first)."""
-        if time.monotonic() - self._last_move < WRAP_PAUSE:
+        """A slice of background wrapping, the text at the top kept in place."""
+        shift = self._layout.wrap_slice(self.scroll_offset.y)
+        if shift is None:  # the reader is moving: the keys come first
             return
-        layout = self._layout
-        deadline = time.perf_counter() + WRAP_BUDGET
-        shift = 0
-        while layout is not None and not layout.complete and time.perf_counter() < deadline:
-            shift += layout.wrap_next(self.scroll_offset.y + shift)
-        if layout is None or layout.complete:
-            if self._wrapping is not None:
-                self._wrapping.stop()
-                self._wrapping = None
-        if layout is not None:
-            self._sync_size(shift)
+        if self._layout.complete and self._wrapping is not None:
+            self._wrapping.stop()
+            self._wrapping = None
+        self._sync_size(shift)
 
     def _sync_size(self, shift: int = 0) -> None:
         """The virtual size follows the layout's (estimated, then exact) row count."""
-        layout = self._layout
+        layout = self._layout.rows
         if layout is None:
             return
         if self.virtual_size.height != layout.total:
@@ -423,7 +338,7 @@ class ArticlePane(ScrollView, can_focus=True):
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        layout = self._layout or self._ensure_layout()  # render_lines has made it current
+        layout = self._layout.rows or self._ensure_layout()  # render_lines has made it current
         scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
         width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
@@ -442,124 +357,82 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def _render_row(self, row: Row) -> Strip:
         base = self._frame[1] if self._frame else self.rich_style
-        if row.fold:
-            lines = sum(1 for line in self.article.text[row.start : row.end].split("\n") if line.strip())
-            label = f"▸ {lines} lines of page furniture — x to show"
-            text = Text(" " * GUTTER + label, style=self._style("fold"), end="")
-            return Strip(text.render(self.app.console), cell_len(text.plain))
-
-        if row.spacer:
-            return Strip.blank(GUTTER, base)
-        text = Text(display_text(self.article.text[row.start : row.end]), end="")
-        if any(start <= row.start < end for start, end in self.article.furniture):
-            text.stylize(self._style("furniture"))
-        marks: list[str] = []
-        for highlight in self.highlights_at(row.start, max(row.end, row.start + 1)):
-            style = self._style(highlight.kind)
-            if highlight.annotation_id in self._related:
-                style += self._style("related")
-            text.stylize(
-                style,
-                max(0, highlight.start - row.start),
-                min(row.end, highlight.end) - row.start,
-            )
-            if KIND_MARKS[highlight.kind] not in marks:
-                marks.append(KIND_MARKS[highlight.kind])
-        # the class view's heat comes after the kinds: its background wins, their text styles stay
-        most = 0
-        for start, end, count in self.heat_at(row.start, max(row.end, row.start + 1)):
-            level = min(4, 1 + (4 * count - 1) // self._heat_top)
-            text.stylize(self._style(f"heat-{level}"), max(0, start - row.start), min(row.end, end) - row.start)
-            most = max(most, count)
-        selection = self._drawn_selection()
-        if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
-            cursor_style = self._style("cursor" if self.has_focus else "cursor-blurred")
-            text.stylize(
-                cursor_style,
-                max(0, selection[0] - row.start),
-                min(row.end, selection[1]) - row.start,
-            )
-        marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
-        if self._heat:  # the class view: how many students marked this row
-            marks = [f"{min(most, 99):>2}" if most else ""]
-        gutter_text = "".join(marks)[:GUTTER].ljust(GUTTER)
-        if not text.spans:  # most rows: no need for Rich to lay the text out
-            return Strip([Segment(gutter_text, base + self._style("gutter")), Segment(text.plain, base)])
-        gutter = Text(gutter_text, style=self._style("gutter"), end="")
-        segments = list(gutter.render(self.app.console)) + list(text.render(self.app.console))
-        segments = list(Segment.apply_style(segments, base))
-        return Strip(segments)
+        end = max(row.end, row.start + 1)
+        overlay = RowOverlay(
+            highlights=self.highlights_at(row.start, end),
+            related=self._related,
+            class_view=bool(self._heat),
+            heat=self.heat_at(row.start, end),
+            heat_top=self._heat_top,
+            selection=self._drawn_selection(),
+            focused=self.has_focus,
+        )
+        return draw_row(row, self.article.text, self.article.furniture, overlay, self._style, base, self.app.console)
 
     # moving -----------------------------------------------------------------------------
 
     def _cursor_moved(self) -> None:
-        self._last_move = time.monotonic()
+        self._layout.moved()
         self.refresh()
-        if self._cursor is not None:
-            span = self.selection or self._cursor
+        span = self.selection
+        if span is not None:
             self.post_message(self.SelectionChanged(self, span[0], span[1]))
             self.call_after_refresh(self._segment_ahead)
 
     def _segment_ahead(self) -> None:
         """Once the screen shows the move, find the sentences a page up and a page down, so
         the next Page Down or Page Up does not wait for the segmenter."""
-        layout, cursor = self._layout, self._cursor
+        layout, cursor = self._layout.rows, self._cursor.at
         if layout is None or cursor is None:
             return
         page = max(1, self.scrollable_content_region.height - 1)
         row = layout.row_of(cursor[0])
         for target in (row + page, row - page):
             if 0 <= target < layout.total:
-                self._sentences.sentence_at(layout.row(target).start)
+                self._cursor.sentences.sentence_at(layout.row(target).start)
 
     def _move_to(self, span: Span | None, *, extend: bool = False) -> None:
         if span is None:
             return
-        if extend:
-            self._anchor = self._anchor or self._cursor
-        else:
-            self._anchor = None
-        self._cursor = span
+        self._cursor.move_to(span, extend=extend)
         self._cursor_moved()
         # the whole sentence in view when it fits, its start in view when it does not
         self.scroll_to_offset(span[1] - 1)
         self.scroll_to_offset(span[0])
 
     def action_cursor_down(self) -> None:
-        if self._cursor is not None:
-            self._move_to(self._sentences.after(self._cursor))
+        self._move_to(self._cursor.next())
 
     def action_cursor_up(self) -> None:
-        if self._cursor is not None:
-            self._move_to(self._sentences.before(self._cursor[0]))
+        self._move_to(self._cursor.previous())
 
     def action_extend_down(self) -> None:
-        if self._cursor is not None:
-            self._move_to(self._sentences.after(self._cursor), extend=True)
+        self._move_to(self._cursor.next(), extend=True)
 
     def action_extend_up(self) -> None:
-        if self._cursor is not None:
-            self._move_to(self._sentences.before(self._cursor[0]), extend=True)
+        self._move_to(self._cursor.previous(), extend=True)
 
     def action_cursor_first(self) -> None:
-        self._move_to(self._sentences.first())
+        self._move_to(self._cursor.sentences.first())
         self.scroll_home(animate=False, immediate=True)
 
     def action_cursor_last(self) -> None:
-        self._move_to(self._sentences.last())
+        self._move_to(self._cursor.sentences.last())
         self.scroll_end(animate=False, immediate=True)
 
     def _page(self, direction: int) -> None:
-        if self._cursor is None:
+        cursor = self._cursor.at
+        if cursor is None:
             return
         height = max(1, self.scrollable_content_region.height - 1)
-        row = self.row_of(self._cursor[0]) + direction * height
+        row = self.row_of(cursor[0]) + direction * height
         row = max(0, min(row, self.row_count - 1))
         self.scroll_to(y=max(0, self.scroll_offset.y + direction * height), animate=False, immediate=True)
         landed = self.row_at(row)
-        target = self._sentences.sentence_at(landed.start)
+        sentences = self._cursor.sentences
+        target = sentences.sentence_at(landed.start)
         if direction < 0 and (target is None or target[0] > landed.end):
-            target = self._sentences.before(landed.start + 1)
+            target = sentences.before(landed.start + 1)
         self._move_to(target)
 
     def action_page_down(self) -> None:
@@ -572,12 +445,8 @@ class ArticlePane(ScrollView, can_focus=True):
         if not self.article.furniture:
             self.notify("No page furniture in this article.", timeout=3)
             return
-        self._folded = not self._folded
-        self._sentences = SentenceIndex(
-            self.article.text, self.article.furniture if self._folded else ()
-        )
-        self._layout = None
-        self._layout_width = -1
+        self._layout.toggle_fold()
+        self._cursor.refold(self.article.text, self.article.furniture if self._layout.folded else ())
         self._invalidate()
 
     # focus and mouse --------------------------------------------------------------------
@@ -594,10 +463,7 @@ class ArticlePane(ScrollView, can_focus=True):
             return default
         if offset.y >= self.row_count:
             return len(self.article.text)
-        row = self.row_at(max(0, offset.y))
-        if row.fold or row.spacer:
-            return row.start
-        return min(row.end, row.start + max(0, offset.x - GUTTER))
+        return position_at_character(self.row_at(max(0, offset.y)), offset.x)
 
     def get_selection(self, selection: TextSelection) -> tuple[str, str] | None:
         """The canonical text under a mouse selection, for copying."""
@@ -627,12 +493,6 @@ class ArticlePane(ScrollView, can_focus=True):
         if row.fold:
             self.action_toggle_furniture()
             return
-        column = self.scroll_offset.x + offset.x - GUTTER
-        position = row.start
-        used = 0
-        shown = display_text(self.article.text[row.start : row.end])
-        while position < row.end and used + cell_len(shown[position - row.start]) <= column:
-            used += cell_len(shown[position - row.start])
-            position += 1
-        self._move_to(self._sentences.sentence_at(position), extend=event.shift)
+        position = position_at_column(self.article.text, row, self.scroll_offset.x + offset.x - GUTTER)
+        self._move_to(self._cursor.sentences.sentence_at(position), extend=event.shift)
 

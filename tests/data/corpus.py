@@ -1,8 +1,8 @@
 """The hostile and realistic test corpus: where the files are, what each must do, and the
 two large files written at test time (a 2 MB single line, a 100 000-character word).
 
-Also a small web server on 127.0.0.1 for the URL tests. Tests `import corpus`:
-tests/conftest.py puts tests/data on sys.path.
+Also the one small web server on 127.0.0.1 that every URL test uses (`local_server`).
+Tests `import corpus`: tests/conftest.py puts tests/data on sys.path.
 """
 
 from __future__ import annotations
@@ -126,6 +126,11 @@ class Route:
     drip: float = 0.0
     """Seconds to wait between single bytes of the body (a server that never finishes)."""
     headers: tuple[tuple[str, str], ...] = ()
+
+
+def page_routes() -> dict[str, Route]:
+    """The saved pages (tests/data/pages) as routes `/<file name>`."""
+    return {f"/{path.name}": Route(path.read_bytes()) for path in sorted(PAGES.glob("*.html"))}
 
 
 @contextmanager

@@ -9,13 +9,10 @@ the binary with one line naming them. URLs are served from this test on 127.0.0.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shlex
 import sys
-import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,6 @@ import pytest
 pytestmark = pytest.mark.terminal
 
 BIN = Path(sys.executable).with_name("presscheck")
-WIDTH, HEIGHT = 160, 45
 FETCH_TIMEOUT = 3
 TEXTUALS_OWN = re.compile(rb"\x1b\]22;[a-z-]*\x07")
 """Textual's own OSC 22 (mouse pointer shape), the one sequence it ends with BEL."""
@@ -35,38 +31,28 @@ import corpus  # tests/data/corpus.py; tests/conftest.py puts tests/data on sys.
 class App:
     """One presscheck in its own tmux session, its terminal output piped to a file."""
 
-    def __init__(self, cmd, name: str, workdir: Path, args: list[str]) -> None:
-        self.cmd = cmd
+    def __init__(self, launch, name: str, workdir: Path, args: list[str]) -> None:
         self.name = name
         self.output = workdir / f"{name}.out"
-        env = (
-            f"PRESSCHECK_DB={workdir / (name + '.json')} PRESSCHECK_AUTHOR=student "
-            f"PRESSCHECK_FETCH_TIMEOUT={FETCH_TIMEOUT} TERM=xterm-256color"
-        )
-        command = " ".join(shlex.quote(a) for a in [str(BIN), *args])
-        cmd("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(workdir),
-            # the pause lets tmux size the pane and start the pipe before the app writes
-            f"sleep 0.7; env {env} {command}; echo EXITED=$?; sleep 60")
-        cmd("set-option", "-t", name, "set-clipboard", "on")  # an OSC 52 would make a buffer
-        cmd("pipe-pane", "-o", "-t", name, f"cat >> {shlex.quote(str(self.output))}")
+        env = {
+            "PRESSCHECK_DB": str(workdir / (name + ".json")),
+            "PRESSCHECK_AUTHOR": "student",
+            "PRESSCHECK_FETCH_TIMEOUT": str(FETCH_TIMEOUT),
+        }
+        # the pause lets tmux size the pane and start the pipe before the app writes
+        self.program = launch([str(BIN), *args], name=name, cwd=workdir, env=env, pause=0.7, linger=60)
+        self.terminal = self.program.terminal
+        self.terminal.set_option("set-clipboard", "on")  # an OSC 52 would make a buffer
+        self.terminal.pipe_output(self.program.pane, self.output)
 
     def screen(self) -> str:
-        return self.cmd("capture-pane", "-p", "-t", self.name)
+        return self.program.screen()
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name}: {text!r} never appeared; the screen was:\n{screen}")
+        return self.program.wait_for(text, timeout)
 
     def keys(self, *names: str) -> None:
-        for name in names:
-            self.cmd("send-keys", "-t", self.name, name)
-            time.sleep(0.05)
+        self.program.keys(*names)
 
     def raw(self) -> bytes:
         return self.output.read_bytes() if self.output.exists() else b""
@@ -77,9 +63,9 @@ class App:
         raw = TEXTUALS_OWN.sub(b"", raw)
         leaked = [payload for payload in corpus.TERMINAL_PAYLOADS if payload in raw]
         assert not leaked, f"{self.name}: reached the terminal: {leaked}"
-        title = self.cmd("display-message", "-p", "-t", self.name, "#{pane_title}")
+        title = self.terminal.title(self.program.pane)
         assert "PAYLOAD" not in title, f"{self.name}: the window title was set to {title!r}"
-        assert self.cmd("list-buffers") == "", "an OSC 52 clipboard write reached tmux"
+        assert self.terminal.buffers() == [], "an OSC 52 clipboard write reached tmux"
 
     def assert_answers_keys_and_quits(self) -> None:
         answers_keys_and_quits([self])
@@ -108,13 +94,13 @@ def _first_words(path: Path) -> str:
     return path.read_text(encoding="utf-8")[:40].split("\n")[0].rsplit(" ", 1)[0]
 
 
-def test_hostile_files_show_safely_and_the_app_keeps_answering(tmux, tmp_path):
+def test_hostile_files_show_safely_and_the_app_keeps_answering(launch, tmp_path):
     big = corpus.write_big_files(tmp_path)
     apps: dict[str, tuple[App, str]] = {}
     for index, name in enumerate(sorted(corpus.OPENS)):
-        apps[name] = (App(tmux, f"open{index}", tmp_path, [str(corpus.HOSTILE / name)]), corpus.OPENS[name])
+        apps[name] = (App(launch, f"open{index}", tmp_path, [str(corpus.HOSTILE / name)]), corpus.OPENS[name])
     for name, path in big.items():
-        apps[name] = (App(tmux, name.split(".")[0], tmp_path, [str(path)]), _first_words(path))
+        apps[name] = (App(launch, name.split(".")[0], tmp_path, [str(path)]), _first_words(path))
     started = time.monotonic()
     for name, (app, literal) in apps.items():
         app.wait_for("Annotations", timeout=60)
@@ -135,9 +121,9 @@ def test_hostile_files_show_safely_and_the_app_keeps_answering(tmux, tmp_path):
         app.assert_nothing_leaked()  # the help screen and the quit wrote nothing either
 
 
-def test_refused_files_end_with_one_line_naming_them(tmux, tmp_path):
+def test_refused_files_end_with_one_line_naming_them(launch, tmp_path):
     apps = {
-        name: App(tmux, f"refused{index}", tmp_path, [str(corpus.HOSTILE / name)])
+        name: App(launch, f"refused{index}", tmp_path, [str(corpus.HOSTILE / name)])
         for index, name in enumerate(sorted(corpus.REFUSED))
     }
     for name, app in apps.items():
@@ -149,8 +135,8 @@ def test_refused_files_end_with_one_line_naming_them(tmux, tmp_path):
         assert len(lines) == 2, screen  # one line of error, no traceback
 
 
-def test_hostile_feed_entries_are_listed_literally(tmux, tmp_path):
-    app = App(tmux, "feed", tmp_path, [str(corpus.HOSTILE / "hostile-feed.rss")])
+def test_hostile_feed_entries_are_listed_literally(launch, tmp_path):
+    app = App(launch, "feed", tmp_path, [str(corpus.HOSTILE / "hostile-feed.rss")])
     app.wait_for("Library · 2 articles")
     screen = app.wait_for(corpus.FEED_FILES["hostile-feed.rss"])
     assert "⇆Entry two reversed⇆" in screen
@@ -162,37 +148,23 @@ def test_hostile_feed_entries_are_listed_literally(tmux, tmp_path):
     app.assert_answers_keys_and_quits()
 
 
-class _Pages(http.server.SimpleHTTPRequestHandler):
-    """The test pages, and /slow/… answered after a pause (to see the progress)."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path.startswith("/slow/"):
-            time.sleep(1.5)
-            self.path = self.path[len("/slow"):]
-        elif self.path.startswith("/stall/"):
-            time.sleep(FETCH_TIMEOUT + 2)
-            return
-        super().do_GET()
-
-
 @pytest.fixture
 def pages_server():
-    handler = functools.partial(_Pages, directory=str(corpus.PAGES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """The test pages, and /slow/… answered after a pause (to see the progress), and
+    /stall/… only after the fetch has timed out."""
+    pages = corpus.page_routes()
+    routes = {
+        **pages,
+        **{f"/slow{path}": replace(route, delay=1.5) for path, route in pages.items()},
+        **{f"/stall{path}": replace(route, delay=FETCH_TIMEOUT + 2) for path, route in pages.items()},
+    }
+    with corpus.local_server(routes) as base:
+        yield base
 
 
-def test_a_url_opens_after_a_progress_indicator_and_a_dead_one_says_so(tmux, tmp_path, pages_server):
-    page = App(tmux, "url", tmp_path, [f"{pages_server}/slow/harbour-bridge.html"])
-    dead = App(tmux, "dead", tmp_path, ["http://127.0.0.1:9/news"])
+def test_a_url_opens_after_a_progress_indicator_and_a_dead_one_says_so(launch, tmp_path, pages_server):
+    page = App(launch, "url", tmp_path, [f"{pages_server}/slow/harbour-bridge.html"])
+    dead = App(launch, "dead", tmp_path, ["http://127.0.0.1:9/news"])
     page.wait_for("Fetching http://127.0.0.1")
     screen = page.wait_for("Maria Okonkwo")
     assert "Harbour bridge closed after inspectors find cracked cables" in screen
@@ -206,8 +178,8 @@ def test_a_url_opens_after_a_progress_indicator_and_a_dead_one_says_so(tmux, tmp
     page.assert_answers_keys_and_quits()
 
 
-def test_quitting_does_not_wait_for_a_fetch(tmux, tmp_path, pages_server):
-    app = App(tmux, "stall", tmp_path, [f"{pages_server}/stall/harbour-bridge.html"])
+def test_quitting_does_not_wait_for_a_fetch(launch, tmp_path, pages_server):
+    app = App(launch, "stall", tmp_path, [f"{pages_server}/stall/harbour-bridge.html"])
     app.wait_for("Fetching http://127.0.0.1")
     app.keys("q")
     started = time.monotonic()
@@ -220,7 +192,7 @@ EVIL = "\x1b]52;c;cHdu\x1b\\\x1b[2J\x1b]0;TITLE-PAYLOAD\x07Eve\u009b31m\u202eevE
 clears the screen, sets the window title and reorders the line."""
 
 
-def test_a_hostile_hand_in_reaches_the_teachers_terminal_as_data(tmux, tmp_path):
+def test_a_hostile_hand_in_reaches_the_teachers_terminal_as_data(launch, tmp_path):
     """The reproduction of issue 16 through the real binary: `compare` (its table on a
     terminal, and md to stdout) and `class` on a hand-in whose author, tags, notes and
     file name carry escape sequences."""
@@ -231,9 +203,9 @@ def test_a_hostile_hand_in_reaches_the_teachers_terminal_as_data(tmux, tmp_path)
 
     annotations = [replace(a, note=EVIL, tags=tuple(EVIL for _ in a.tags)) for a in key_annotations()]
     evil = write_native(tmp_path / f"{EVIL}.json", annotations, EVIL)
-    table = App(tmux, "table", tmp_path, ["compare", str(KEY), str(evil)])
-    report = App(tmux, "report", tmp_path, ["compare", str(KEY), str(evil), "--format", "md"])
-    klass = App(tmux, "class", tmp_path, ["class", str(KEY), str(evil)])
+    table = App(launch, "table", tmp_path, ["compare", str(KEY), str(evil)])
+    report = App(launch, "report", tmp_path, ["compare", str(KEY), str(evil), "--format", "md"])
+    klass = App(launch, "class", tmp_path, ["class", str(KEY), str(evil)])
     for app in (table, report):
         screen = app.wait_for("EXITED=0")
         assert "␛]52;c;cHdu" in screen  # the name is shown, as visible marks

@@ -1,0 +1,163 @@
+"""How the reading pane draws one row of its article, and the way back from a cell on
+screen to a code point of the text. Styles come from the pane's COMPONENT_CLASSES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from reader.ingest.sanitize import display_text
+from reader.layout import Row
+from reader.model import Annotation
+from reader.sentences import Span
+
+GUTTER = 3
+"""Cells at the left of every row for the marks of the annotations on it."""
+
+KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
+"""Gutter letters: kinds are told apart without colour too."""
+
+HeatRun = tuple[int, int, int]
+"""(start, end, how many students marked it): the class view's overlay."""
+
+
+class Highlight(NamedTuple):
+    """One annotated span of the pane's article."""
+
+    start: int
+    end: int
+    kind: str
+    annotation_id: str
+
+
+class RowOverlay(NamedTuple):
+    """What lies over one row's text when it is drawn."""
+
+    highlights: list[Highlight]
+    """The highlights overlapping the row."""
+    related: frozenset[str]
+    """Annotations emphasised (the one under a cursor, and its other end)."""
+    class_view: bool
+    """The pane shows the class's heat: its gutter counts students, not kinds."""
+    heat: list[HeatRun]
+    """The heat runs overlapping the row."""
+    heat_top: int
+    """How many students the class has: the hottest level."""
+    selection: Span | None
+    focused: bool
+
+
+def highlights_in(article_id: str, annotations: list[Annotation]) -> list[Highlight]:
+    """The placed spans of `annotations` in the article `article_id`, sorted by (start, end)."""
+    highlights = [
+        Highlight(target.start, target.end, annotation.kind, annotation.id)
+        for annotation in annotations
+        for target in annotation.targets
+        if target.article_id == article_id and annotation.anchor != "orphaned"
+    ]
+    return sorted(highlights, key=lambda h: (h.start, h.end))
+
+
+def innermost_first(highlights: list[Highlight]) -> list[str]:
+    """The annotation ids of `highlights`, the one with the shortest span first, once each."""
+    ids: list[str] = []
+    for highlight in sorted(highlights, key=lambda h: h.end - h.start):
+        if highlight.annotation_id not in ids:
+            ids.append(highlight.annotation_id)
+    return ids
+
+
+def highlights_at(highlights: list[Highlight], start: int, end: int) -> list[Highlight]:
+    """The highlights overlapping [start, end), of a list sorted by (start, end)."""
+    found = []
+    for highlight in highlights:
+        if highlight.start >= end:
+            break
+        if highlight.end > start:
+            found.append(highlight)
+    return found
+
+
+def draw_row(
+    row: Row,
+    text: str,
+    furniture: tuple[Span, ...],
+    overlay: RowOverlay,
+    style: Callable[[str], Style],
+    base: Style,
+    console: Console,
+) -> Strip:
+    """The row `row` of `text` as the pane shows it: the gutter marks, then the text with
+    control characters made visible, styled by `style(name)` for `article-pane--name`."""
+    if row.fold:
+        lines = sum(1 for line in text[row.start : row.end].split("\n") if line.strip())
+        label = f"▸ {lines} lines of page furniture — x to show"
+        folded = Text(" " * GUTTER + label, style=style("fold"), end="")
+        return Strip(folded.render(console), cell_len(folded.plain))
+
+    if row.spacer:
+        return Strip.blank(GUTTER, base)
+    shown = Text(display_text(text[row.start : row.end]), end="")
+    if any(start <= row.start < end for start, end in furniture):
+        shown.stylize(style("furniture"))
+    marks: list[str] = []
+    for highlight in overlay.highlights:
+        highlight_style = style(highlight.kind)
+        if highlight.annotation_id in overlay.related:
+            highlight_style += style("related")
+        shown.stylize(
+            highlight_style,
+            max(0, highlight.start - row.start),
+            min(row.end, highlight.end) - row.start,
+        )
+        if KIND_MARKS[highlight.kind] not in marks:
+            marks.append(KIND_MARKS[highlight.kind])
+    # the class view's heat comes after the kinds: its background wins, their text styles stay
+    most = 0
+    for start, end, count in overlay.heat:
+        level = min(4, 1 + (4 * count - 1) // overlay.heat_top)
+        shown.stylize(style(f"heat-{level}"), max(0, start - row.start), min(row.end, end) - row.start)
+        most = max(most, count)
+    selection = overlay.selection
+    if selection and selection[0] < max(row.end, row.start + 1) and selection[1] > row.start:
+        shown.stylize(
+            style("cursor" if overlay.focused else "cursor-blurred"),
+            max(0, selection[0] - row.start),
+            min(row.end, selection[1]) - row.start,
+        )
+    marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
+    if overlay.class_view:  # how many students marked this row
+        marks = [f"{min(most, 99):>2}" if most else ""]
+    gutter_text = "".join(marks)[:GUTTER].ljust(GUTTER)
+    if not shown.spans:  # most rows: no need for Rich to lay the text out
+        return Strip([Segment(gutter_text, base + style("gutter")), Segment(shown.plain, base)])
+    gutter = Text(gutter_text, style=style("gutter"), end="")
+    segments = list(gutter.render(console)) + list(shown.render(console))
+    return Strip(list(Segment.apply_style(segments, base)))
+
+
+def position_at_column(text: str, row: Row, column: int) -> int:
+    """The code point drawn at cell `column` of a text row (0 is the first cell after the
+    gutter): wide characters take two cells, so cells are counted, not characters."""
+    position = row.start
+    used = 0
+    shown = display_text(text[row.start : row.end])
+    while position < row.end and used + cell_len(shown[position - row.start]) <= column:
+        used += cell_len(shown[position - row.start])
+        position += 1
+    return position
+
+
+def position_at_character(row: Row, x: int) -> int:
+    """The code point at character `x` of a drawn row, gutter included, as Textual's screen
+    selection counts (`Strip.apply_offsets` numbers characters, not cells)."""
+    if row.fold or row.spacer:
+        return row.start
+    return min(row.end, row.start + max(0, x - GUTTER))

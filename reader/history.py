@@ -1,7 +1,7 @@
-"""Undo and redo of annotation changes for one session. No UI.
+"""Undo and redo of annotation changes for a whole run of the app. No UI.
 
-A change is an annotation before and after: `before=None` is an addition, `after=None`
-a deletion, both set an edit. Undoing applies the change backwards, redoing forwards.
+A step is an annotation before and after: `before=None` is an addition, `after=None` a
+deletion, both set an edit. Undoing applies the step reversed, redoing applies it again.
 """
 
 from __future__ import annotations
@@ -12,54 +12,56 @@ from reader.model import Annotation
 
 
 @dataclass(frozen=True)
-class Change:
+class Step:
     """One step of the session: what an annotation was and what it became."""
 
     label: str
+    """What the step did, as the status line says it: `add claim`, `delete note`."""
     before: Annotation | None
     after: Annotation | None
 
     def __post_init__(self) -> None:
         if self.before is None and self.after is None:
-            raise ValueError("a change needs an annotation before or after it")
+            raise ValueError("a step needs an annotation before or after it")
 
     @property
     def annotation_id(self) -> str:
         return (self.after or self.before).id  # type: ignore[union-attr]
 
-    def inverse(self) -> Change:
-        return Change(f"undo {self.label}", self.after, self.before)
+    def reversed(self) -> Step:
+        """The step that takes this one back; it keeps the label."""
+        return Step(self.label, self.after, self.before)
 
 
 @dataclass
 class History:
-    """The session's changes, with a cursor for undo and redo."""
+    """The session's steps, with a cursor for undo and redo."""
 
     limit: int = 1000
-    _done: list[Change] = field(default_factory=list)
-    _undone: list[Change] = field(default_factory=list)
+    _done: list[Step] = field(default_factory=list)
+    _undone: list[Step] = field(default_factory=list)
 
-    def record(self, change: Change) -> None:
-        """A new change: it can be undone, and nothing undone can be redone any more."""
-        self._done.append(change)
+    def record(self, step: Step) -> None:
+        """A new step: it can be undone, and nothing undone can be redone any more."""
+        self._done.append(step)
         del self._done[: -self.limit]
         self._undone.clear()
 
-    def undo(self) -> Change | None:
-        """The change to apply to undo the last one, if any."""
+    def undo(self) -> Step | None:
+        """The step to apply to undo the last one (its reverse), if any."""
         if not self._done:
             return None
-        change = self._done.pop()
-        self._undone.append(change)
-        return change.inverse()
+        step = self._done.pop()
+        self._undone.append(step)
+        return step.reversed()
 
-    def redo(self) -> Change | None:
-        """The change to apply to redo the last undone one, if any."""
+    def redo(self) -> Step | None:
+        """The step to apply to redo the last undone one, if any."""
         if not self._undone:
             return None
-        change = self._undone.pop()
-        self._done.append(change)
-        return change
+        step = self._undone.pop()
+        self._done.append(step)
+        return step
 
     @property
     def can_undo(self) -> bool:

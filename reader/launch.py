@@ -1,8 +1,8 @@
 """Everything the app needs, loaded before it starts: database, pack, articles, author. No UI.
 
 Local files are read here, before the app starts; URLs (and feed entries chosen in the
-library) are left `pending` for the app to fetch in a worker, so a slow or unreachable
-server never holds up the start.
+library) are left `to_fetch` for the app to fetch in a worker, so a slow or unreachable
+server never holds up the start. The app keeps what is open later in a `Workspace`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ MAX_OPEN = 4
 
 @dataclass
 class Session:
-    """One reading session: the open articles and where their annotations are kept."""
+    """One reading session as it starts: where annotations are kept, who makes them, the
+    exercise; the articles to open first (later ones are the workspace's)."""
 
     store: Store
     articles: list[Article]
@@ -48,7 +49,7 @@ class Session:
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
     notices: list[str] = field(default_factory=list)
-    pending: list[str | FeedEntry] = field(default_factory=list)
+    to_fetch: list[str | FeedEntry] = field(default_factory=list)
     """URLs and feed entries to fetch and open once the app runs."""
     feed_entries: list[FeedEntry] = field(default_factory=list)
     """Entries of the opened feeds; the library lists them, and opening one ingests it."""
@@ -125,10 +126,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     if stamps.changed:
         store.set_meta(STAMPS_KEY, stamps.records)
     pack = found.pack
-    articles: list[Article] = []
-    for article in found.articles:
-        if all(a.id != article.id for a in articles):
-            articles.append(article)
+    articles = unique_articles(found.articles)
     for article in articles:
         store.put_article(article)
     notices = list(found.notices)
@@ -155,10 +153,20 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         annotations=annotations,
         pack=pack,
         notices=notices,
-        pending=list(found.urls),
+        to_fetch=list(found.urls),
         feed_entries=unique_entries(found.entries),
         remember_author=not ask_author,
     )
+
+def unique_articles(articles: list[Article]) -> list[Article]:
+    """Articles without repeats (the same text opened from two files), first kept."""
+    seen: set[str] = set()
+    kept = []
+    for article in articles:
+        if article.id not in seen:
+            seen.add(article.id)
+            kept.append(article)
+    return kept
 
 def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
     """Feed entries without repeats (the same entry of a feed opened twice)."""

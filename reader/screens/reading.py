@@ -1,15 +1,17 @@
-"""The reading screen: articles side by side, the annotation sidebar, the status bar."""
+"""The reading screen: articles side by side, the annotation sidebar, the status bar.
+
+It shows the app's `Workspace` and sends it the keys' commands; the annotating keys are in
+`annotating.py`, the keys for the session as a whole (library, export) in `session_actions.py`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,11 +20,11 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
-from reader.history import Change, History
-from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
-from reader.launch import Session, login_name
-from reader.model import Annotation, Article, Target
+from reader.launch import login_name
+from reader.model import Annotation, Article
+from reader.screens.annotating import AnnotatingActions
+from reader.screens.session_actions import SessionActions
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.key_bar import KeyBar
@@ -32,12 +34,9 @@ from reader.widgets.worker_failures import ReportsWorkerFailures
 if TYPE_CHECKING:
     from textual.widgets import Tabs
 
-    from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
-    from reader.screens.library import LibraryEntry
     from reader.widgets.find_bar import FindBar
     from reader.widgets.source_loader import SourceLoader
-
-# The dialogs below are imported where they are opened: start-up does not need them.
+    from reader.workspace import Merged, Workspace
 
 WRITING_ACTIONS = frozenset(
     {"tag_claim", "mark_contradiction", "mark_link", "add_note", "edit", "delete", "undo", "redo",
@@ -50,28 +49,13 @@ NARROW_WIDTH = 100
 """Below this many columns the articles become tabs and the sidebar hides."""
 
 
-def _annotation_dialog(*args: Any, **kwargs: Any) -> AnnotationDialog:
-    from reader.screens.annotation_dialog import AnnotationDialog  # imported when first opened
-
-    return AnnotationDialog(*args, **kwargs)
-
-
-def _preview(quote: str) -> str:
-    from reader.screens.annotation_dialog import preview
-
-    return preview(quote, 40)
+def article_index(widget_id: str | None) -> str:
+    """The open article's index in the id of its pane, column or tab (`pane-1` → `1`)."""
+    return (widget_id or "").rpartition("-")[2]
 
 
-@dataclass(frozen=True)
-class PendingMark:
-    """The first side of a contradiction or link, waiting for the second."""
-
-    kind: str
-    target: Target
-
-
-class ReadingScreen(ReportsWorkerFailures, Screen[None]):
-    """Read and annotate the session's articles."""
+class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Screen[None]):
+    """Read and annotate the workspace's open articles."""
 
     BINDINGS = [
         Binding("t", "tag_claim", "Tag claim", id="tag_claim", tooltip="Tag the selection as a claim"),
@@ -111,12 +95,10 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
     # Both start as compose() sets them, with their classes: a class changed after mount
     # restyles the whole screen (~20 ms each at start-up).
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.session = session
-        self.annotations: dict[str, Annotation] = {a.id: a for a in session.annotations}
-        self.history = History()
-        self.pending: PendingMark | None = None
+        self.workspace = workspace
+        self.session = workspace.session
         self.sidebar_filter = SidebarFilter()
         self._active_pane_id = "pane-0"
         self._find_origin: int | None = None
@@ -134,7 +116,7 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         if narrow:  # the tabs are shown: part of the first frame
             yield self._tabs()
         with Horizontal(id="reading"):
-            for index, article in enumerate(self.session.articles):
+            for index, article in enumerate(self.workspace.articles):
                 current = " -current" if index == 0 else ""
                 with Vertical(classes="article-column" + current, id=f"column-{index}"):
                     yield Label(Text(display_line(article.title)), classes="article-title")
@@ -158,7 +140,7 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         from textual.widgets import Tab, Tabs
 
         tabs = Tabs(
-            *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.session.articles)),
+            *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.workspace.articles)),
             id="article-tabs",
         )
         tabs.can_focus = False
@@ -167,10 +149,10 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
     def _source_loader(self) -> SourceLoader:
         from reader.widgets.source_loader import SourceLoader
 
-        return SourceLoader(self.session, id="source-loader")
+        return SourceLoader(self.workspace, id="source-loader")
 
     def _loader_shown(self) -> bool:
-        return bool(self.session.pending or not self.session.articles)
+        return bool(self.workspace.to_fetch or not self.workspace.articles)
 
     async def _furnish(self) -> None:
         """Mount what the first frame left out; actions that need it wait for it."""
@@ -206,6 +188,7 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         self.call_after_refresh(self._furnish)
         self._show_annotations()
         self.watch(self.app, "save_state", self._save_state_changed)
+        self.workspace.subscribe(self._merged_elsewhere)
         panes = self.panes
         if panes:
             panes[0].focus()
@@ -221,30 +204,22 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
             remember = self.session.remember_author
             self.app.push_screen(AuthorDialog(login_name() if remember else "", remember), self._author_chosen)
 
+    def on_unmount(self) -> None:
+        self.workspace.unsubscribe(self._merged_elsewhere)
+
     def _first_open_instructions(self) -> None:
         """On a pack's first open in this database, say where the instructions are: a notice,
         not a dialog, so nothing stands between the reader and the text."""
         pack = self.session.pack
         if pack is None or not pack.instructions or self.session.read_only:
             return
-        key = f"instructions_seen:{pack.title}"
-        if self.session.store.get_meta(key):
+        if not self.workspace.first_open_of_pack():
             return
         first = pack.instructions.strip().split("\n\n")[0]
         self._say("Press i for the exercise's instructions")
         if not self.narrow:  # in a small terminal the notice would hide the text
             self.notify(f"{display_line(first)}\nPress i for the instructions.", title=display_line(pack.title),
                         timeout=12, markup=False)
-        self.app.persist(partial(self.session.store.set_meta, key, True))  # type: ignore[attr-defined]
-
-    def action_instructions(self) -> None:
-        pack = self.session.pack
-        if pack is None:
-            self.notify("No exercise is open; instructions come with a pack.", severity="warning")
-            return
-        from reader.screens.instructions import InstructionsScreen
-
-        self.app.push_screen(InstructionsScreen(pack.title, pack.instructions))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The class view shows annotations; it does not make or change them."""
@@ -254,10 +229,8 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
 
     def _author_chosen(self, name: str | None) -> None:
         name = name or login_name()
-        self.session.author = name
+        self.workspace.set_author(name)
         self.query_one(StatusBar).author = name
-        if self.session.remember_author:
-            self.app.persist(partial(self.session.store.set_meta, "author", name))  # type: ignore[attr-defined]
 
     # layout modes -----------------------------------------------------------------------
 
@@ -303,10 +276,10 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
     def _mark_current_column(self) -> None:
         pane = self.active_pane
         for column in self.query(".article-column"):
-            column.set_class(pane is not None and column.id == f"column-{(pane.id or '')[5:]}", "-current")
+            column.set_class(pane is not None and article_index(column.id) == article_index(pane.id), "-current")
         tabs: Tabs | None = next(iter(self.query("#article-tabs")), None)  # type: ignore[assignment]  # mounted after the first frame
         if pane is not None and pane.id and tabs is not None:
-            tab_id = f"tab-{pane.id[5:]}"
+            tab_id = f"tab-{article_index(pane.id)}"
             if tabs.active != tab_id:
                 tabs.active = tab_id
 
@@ -314,7 +287,7 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         if not self.narrow:
             return  # hidden tabs (their first activation as they mount, or set from a pane)
         if event.tab.id:
-            pane = self.query_one(f"#pane-{event.tab.id[4:]}", ArticlePane)
+            pane = self.query_one(f"#pane-{article_index(event.tab.id)}", ArticlePane)
             if pane is not self.active_pane or self.focused is not pane:
                 self._focus_pane(pane)
 
@@ -327,7 +300,7 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
             self.sidebar_visible = False
         pane.focus()
 
-    def _step_article(self, step: int) -> None:
+    def _move_article(self, step: int) -> None:
         panes = self.panes
         if not panes:
             return
@@ -336,10 +309,10 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         self._focus_pane(panes[(index + step) % len(panes)])
 
     def action_next_article(self) -> None:
-        self._step_article(+1)
+        self._move_article(+1)
 
     def action_previous_article(self) -> None:
-        self._step_article(-1)
+        self._move_article(-1)
 
     # state ------------------------------------------------------------------------------
 
@@ -365,11 +338,16 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         self.query_one(StatusBar).save_state = state
 
     def _say(self, message: str) -> None:
-        """A one-line message in the status bar (pending marks, deletions, undo)."""
-        self.query_one(StatusBar).pending = message
+        """A one-line message in the status bar (half-made pairs, deletions, undo)."""
+        self.query_one(StatusBar).message = message
+
+    @property
+    def annotations(self) -> dict[str, Annotation]:
+        """What the screen shows: the workspace's annotations of the open articles."""
+        return self.workspace.annotations
 
     def _show_annotations(self) -> None:
-        annotations = list(self.annotations.values())
+        annotations = list(self.workspace.annotations.values())
         for pane in self.panes:
             pane.set_annotations(annotations)
         self.query_one(AnnotationSidebar).show(annotations, self.sidebar_filter)
@@ -397,180 +375,14 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
             self.query_one(AnnotationSidebar).highlight(next(iter(ids)))
         self._sidebar_chosen = False
 
-    def _selected_target(self) -> Target | None:
-        pane = self.active_pane
-        span = pane.selection if pane else None
-        if pane is None or span is None:
-            self.notify("Select a passage first (arrows or j/k, or drag with the mouse).", severity="warning")
-            return None
-        from reader.anchoring import describe  # quotes and their context: on the first mark
-
-        return describe(pane.article.id, pane.article.text, span[0], span[1])
-
-    def _current_annotation(self) -> Annotation | None:
-        """The annotation highlighted in the sidebar (when it has focus) or under the cursor."""
-        sidebar = self.query_one(AnnotationSidebar)
-        if self.focused is not None and self.focused.id == "annotation-list":
-            return sidebar.highlighted_annotation
-        pane = self.active_pane
-        ids = pane.annotations_under_cursor() if pane else []
-        return self.annotations.get(ids[0]) if ids else None
-
-    # changes ----------------------------------------------------------------------------
-
-    def _apply(self, change: Change, *, record: bool = True) -> None:
-        """Show a change at once and save it in the background."""
-        store = self.session.store
-        if change.after is None:
-            assert change.before is not None
-            self.annotations.pop(change.before.id, None)
-            operation = partial(store.delete_annotation, change.before.id)
-        else:
-            self.annotations[change.after.id] = change.after
-            operation = partial(store.put_annotation, change.after)
-        if record:
-            self.history.record(change)
+    def _merged_elsewhere(self, merged: Merged) -> None:
+        """Another process changed the database; the workspace took the changes in."""
         self._show_annotations()
-        self.app.persist(operation)  # type: ignore[attr-defined]
+        self._say(f"Updated from the database: {merged.added} added, {merged.removed} removed elsewhere")
 
-    def _create(self, kind: str, targets: tuple[Target, ...], fields: AnnotationFields) -> None:
-        annotation = Annotation(
-            kind=kind,  # type: ignore[arg-type]
-            targets=targets,
-            tags=fields.tags,
-            relation=fields.relation,
-            note=fields.note,
-            author=self.session.author,
-        )
-        self._apply(Change(f"add {kind}", None, annotation))
-        self._say("")
-        pane = self.active_pane
-        if pane is not None:
-            pane.clear_selection()
-
-    def _quotes(self, targets: tuple[Target, ...]) -> list[str]:
-        return [target.quote.exact for target in targets]
-
-    def action_tag_claim(self) -> None:
-        target = self._selected_target()
-        if target is None:
-            return
-        dialog = _annotation_dialog("claim", self._quotes((target,)), tags=self.session.tags)
-        self.app.push_screen(
-            dialog, lambda fields: fields and self._create("claim", (target,), fields)
-        )
-
-    def action_add_note(self) -> None:
-        target = self._selected_target()
-        if target is None:
-            return
-        self.app.push_screen(
-            _annotation_dialog("note", self._quotes((target,))),
-            lambda fields: fields and self._create("note", (target,), fields),
-        )
-
-    def action_mark_contradiction(self) -> None:
-        self._mark_pair("contradiction")
-
-    def action_mark_link(self) -> None:
-        self._mark_pair("link")
-
-    def _mark_pair(self, kind: str) -> None:
-        target = self._selected_target()
-        if target is None:
-            return
-        key = kind[0]
-        if self.pending is None or self.pending.kind != kind:
-            if self.pending is not None:
-                self.notify(f"The pending {self.pending.kind} mark was replaced.", timeout=3)
-            self.pending = PendingMark(kind, target)
-            self._say(
-                f"{kind}: first side “{_preview(target.quote.exact)}” marked; select the other "
-                f"side (in either pane) and press {key} · Esc cancels"
-            )
-            return
-        first = self.pending.target
-        if (first.article_id, first.start, first.end) == (target.article_id, target.start, target.end):
-            self.notify(f"Select a different passage for the other side, then press {key}.", severity="warning")
-            return
-        targets = (first, target)
-        self.pending = None
-        self._say("")
-        dialog = _annotation_dialog(kind, self._quotes(targets), relations=self.session.relations)
-        self.app.push_screen(dialog, lambda fields: fields and self._create(kind, targets, fields))
-
-    def action_cancel_mark(self) -> None:
-        if self.pending is not None:
-            self.notify(f"{self.pending.kind.capitalize()} mark cancelled.", timeout=3)
-            self.pending = None
-            self._say("")
-
-    def action_edit(self) -> None:
-        annotation = self._current_annotation()
-        if annotation is None:
-            self.notify("No annotation under the cursor to edit.", severity="warning")
-            return
-        from reader.screens.annotation_dialog import AnnotationFields
-
-        dialog = _annotation_dialog(
-            annotation.kind,
-            self._quotes(annotation.targets),
-            tags=self.session.tags,
-            relations=self.session.relations,
-            initial=AnnotationFields(annotation.tags, annotation.relation, annotation.note),
-            editing=True,
-        )
-
-        def edited(fields: AnnotationFields | None) -> None:
-            if fields is None:
-                return
-            current = self.annotations.get(annotation.id)
-            if current is None:
-                return
-            new = current.edited(tags=fields.tags, relation=fields.relation, note=fields.note)
-            if (new.tags, new.relation, new.note) != (current.tags, current.relation, current.note):
-                self._apply(Change(f"edit {current.kind}", current, new))
-                self._say(f"Edited {current.kind}.")
-
-        self.app.push_screen(dialog, edited)
-
-    def action_delete(self) -> None:
-        annotation = self._current_annotation()
-        if annotation is None:
-            self.notify("No annotation under the cursor to delete.", severity="warning")
-            return
-        self._apply(Change(f"delete {annotation.kind}", annotation, None))
-        self._say(
-            f"Deleted {annotation.kind} “{_preview(annotation.targets[0].quote.exact)}” · u brings it back"
-        )
-
-    def action_undo(self) -> None:
-        change = self.history.undo()
-        if change is None:
-            self._say("Nothing to undo.")
-            return
-        self._apply(change, record=False)
-        self._say(f"Undone: {change.label[5:]} · ctrl+y redoes it")
-
-    def action_redo(self) -> None:
-        change = self.history.redo()
-        if change is None:
-            self._say("Nothing to redo.")
-            return
-        self._apply(change, record=False)
-        self._say(f"Redone: {change.label}")
-
-    def merge_external(self, annotations: list[Annotation]) -> None:
-        """Show the database as another process left it (called when nothing of ours is
-        waiting to be saved, so the database already holds every change of this screen)."""
-        incoming = {a.id: a for a in sorted(annotations, key=lambda a: (a.created, a.id))}
-        if incoming == self.annotations:
-            return
-        added = len(incoming.keys() - self.annotations.keys())
-        removed = len(self.annotations.keys() - incoming.keys())
-        self.annotations = incoming
-        self._show_annotations()
-        self._say(f"Updated from the database: {added} added, {removed} removed elsewhere")
+    def _reopen(self) -> None:
+        """Show the workspace's articles as they now are, on a new reading screen."""
+        self.app.switch_screen(ReadingScreen(self.workspace))
 
     # jumping ----------------------------------------------------------------------------
 
@@ -596,20 +408,6 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         self._active_pane_id = shown[0].id or self._active_pane_id
         self._mark_current_column()
         self._update_related(shown[0])
-
-    # sidebar filter ---------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        tags = sorted({tag for a in self.annotations.values() for tag in a.tags} | {t.name for t in self.session.tags})
-
-        def chosen(where: SidebarFilter | None) -> None:
-            if where is not None:
-                self.sidebar_filter = where
-                self._show_annotations()
-
-        from reader.screens.filter_dialog import FilterDialog
-
-        self.app.push_screen(FilterDialog(tags, self.sidebar_filter), chosen)
 
     # find -------------------------------------------------------------------------------
 
@@ -658,101 +456,3 @@ class ReadingScreen(ReportsWorkerFailures, Screen[None]):
         bar = self._find_bar()
         if bar is not None:
             self._find(bar.query_text, False)
-
-    # other screens ----------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from reader.widgets.find_bar import FindBar as Bar
-
-        groups = [
-            ("Annotating and moving around", [b for b in self.BINDINGS if isinstance(b, Binding)]),
-            ("In an article pane", [b for b in ArticlePane.BINDINGS if isinstance(b, Binding)]),
-            ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
-            ("In the find bar", [b for b in Bar.BINDINGS if isinstance(b, Binding)]),
-        ]
-        from reader.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(groups))
-
-    def action_export(self) -> None:
-        def chosen(format: str | None) -> None:
-            if format:
-                self.run_worker(self._export(format), group="export", exit_on_error=False)
-
-        from reader.screens.export_dialog import ExportDialog
-
-        self.app.push_screen(ExportDialog(str(self.session.store.path.parent)), chosen)
-
-    async def _export(self, format: str) -> None:
-        path = await self.app.export(format)  # type: ignore[attr-defined]
-        if path is not None:
-            self._say(f"Exported to {path}")
-
-    def action_hand_in(self) -> None:
-        if self.session.pack is None:
-            self.notify("Hand-in is for exercise packs; use Ctrl+E to export.", severity="warning")
-            return
-        self.run_worker(self._hand_in(), group="export", exit_on_error=False)
-
-    async def _hand_in(self) -> None:
-        path = await self.app.hand_in()  # type: ignore[attr-defined]
-        if path is not None:
-            self._say(f"Handed in: {path}")
-
-    def action_library(self) -> None:
-        self._load_library()
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _load_library(self) -> None:
-        from reader.screens.library import LibraryEntry, feed_library_entries
-
-        store = self.session.store
-        articles = store.articles()
-        counts: Counter[str] = Counter()
-        for annotation in store.annotations():
-            for article_id in {t.article_id for t in annotation.targets}:
-                counts[article_id] += 1
-        open_ids = {a.id for a in self.session.articles}
-        entries = [
-            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids,
-                         a.published)
-            for a in articles
-        ]
-        entries += feed_library_entries(self.session.feed_entries, articles)
-        by_id = {a.id: a for a in articles}
-        self.app.call_from_thread(self._show_library, entries, by_id)
-
-    def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
-        from reader.screens.library import LibraryScreen, chosen_feed_entries
-
-        def chosen(ids: list[str] | None) -> None:
-            if ids:
-                pending = chosen_feed_entries(self.session.feed_entries, ids)  # fetched by the next screen
-                self._open_articles([by_id[i] for i in ids if i in by_id], pending)
-
-        self.app.push_screen(LibraryScreen(entries), chosen)
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _open_articles(self, articles: list[Article], pending: list[FeedEntry] | None = None) -> None:
-        wanted = {a.id for a in articles}
-        merged = {a.id: a for a in self.session.store.annotations(wanted)}
-        # saves may still be on their way to disk: what this screen shows wins
-        merged.update(
-            (a.id, a) for a in self.annotations.values() if any(t.article_id in wanted for t in a.targets)
-        )
-        session = replace(
-            self.session, articles=articles, annotations=list(merged.values()), pending=list(pending or [])
-        )
-        self.app.call_from_thread(self.app.switch_screen, ReadingScreen(session))
-
-    # fetched sources --------------------------------------------------------------------
-
-    def on_source_loader_loaded(self, event: SourceLoader.Loaded) -> None:
-        """URLs or feed entries fetched in the background: open them (or list the feeds'
-        entries in the library) on a new reading screen."""
-        for article in event.articles:
-            self.app.persist(partial(self.session.store.put_article, article))  # type: ignore[attr-defined]
-        if event.errors:
-            self._say(event.errors[-1])
-        if event.articles or event.entries:
-            self.app.switch_screen(ReadingScreen(event.session_for(self.session)))

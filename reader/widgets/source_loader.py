@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -21,10 +21,11 @@ from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import fetch_timeout
 from reader.ingest.sanitize import display_line
 from reader.ingest.sources import open_source
-from reader.launch import MAX_OPEN, Session, unique_entries
-from reader.model import Annotation, Article
-from reader.store import Store
+from reader.model import Article
 from reader.widgets.worker_failures import ReportsWorkerFailures
+
+if TYPE_CHECKING:
+    from reader.workspace import StoredAnnotations, Workspace
 
 IDLE_HINT = "No article open · o opens the library · q quits"
 T = TypeVar("T")
@@ -65,7 +66,7 @@ def _unless_cancelled(function: Callable[[], T], worker: Worker[None]) -> T:
 
 
 class SourceLoader(ReportsWorkerFailures, Vertical):
-    """Fetches a session's pending URLs and feed entries in a thread worker.
+    """Fetches the workspace's URLs and feed entries to fetch, in a thread worker.
 
     While it works it shows a loading indicator and what it is fetching; when done it
     posts `Loaded`. With nothing to fetch and no article open it shows a hint (and opens
@@ -90,55 +91,40 @@ class SourceLoader(ReportsWorkerFailures, Vertical):
 
     @dataclass
     class Loaded(Message):
-        """The pending sources were fetched: what they held, and what failed."""
+        """The sources to fetch were fetched: what they held, and what failed."""
 
         loader: SourceLoader
         articles: list[Article]
         entries: list[FeedEntry]
-        annotations: list[Annotation]
+        stored: StoredAnnotations
+        """The annotations the store holds for the fetched articles."""
         errors: list[str] = field(default_factory=list)
 
         @property
         def control(self) -> SourceLoader:
             return self.loader
 
-        def session_for(self, session: Session) -> Session:
-            """`session` with the fetched articles open (up to MAX_OPEN in all) and the
-            feeds' entries listed; nothing left pending."""
-            articles = list(session.articles)
-            for article in self.articles:
-                if all(a.id != article.id for a in articles):
-                    articles.append(article)
-            known = {a.id for a in session.annotations}
-            return replace(
-                session,
-                articles=articles[:MAX_OPEN],
-                annotations=[*session.annotations, *(a for a in self.annotations if a.id not in known)],
-                pending=[],
-                feed_entries=unique_entries([*session.feed_entries, *self.entries]),
-                notices=[],
-            )
-
-    def __init__(self, session: Session, *, id: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.session = session
-        self.pending = list(session.pending)
-        self.display = bool(self.pending or not session.articles)
+        self.workspace = workspace
+        self.to_fetch = list(workspace.to_fetch)
+        self.display = bool(self.to_fetch or not workspace.articles)
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
         yield Label(id="source-loader-status")
 
     def on_mount(self) -> None:
-        notices, self.session.notices = self.session.notices, []
+        session = self.workspace.session
+        notices, session.notices = session.notices, []
         for notice in notices:
             self.notify(display_line(notice), markup=False, timeout=8)
-        if self.pending:
-            self._say(f"Opening {_name(self.pending[0])} …")
-            self._fetch(self.pending, self.session.store)
-        elif not self.session.articles:
+        if self.to_fetch:
+            self._say(f"Opening {_name(self.to_fetch[0])} …")
+            self._fetch(self.to_fetch)
+        elif not self.workspace.articles:
             self.show_message(IDLE_HINT)
-            if self.session.feed_entries:
+            if self.workspace.feed_entries:
                 self.call_after_refresh(self.screen.run_action, "library")
 
     def _say(self, message: str) -> None:
@@ -155,15 +141,15 @@ class SourceLoader(ReportsWorkerFailures, Vertical):
         self._say(f"{verb} {_name(item)}{count} · a fetch gives up after {fetch_timeout():g} s")
 
     @work(thread=True, exit_on_error=False, group="fetch")
-    def _fetch(self, pending: list[str | FeedEntry], store: Store) -> None:
+    def _fetch(self, to_fetch: list[str | FeedEntry]) -> None:
         worker = get_current_worker()
         articles: list[Article] = []
         entries: list[FeedEntry] = []
         errors: list[str] = []
-        for number, item in enumerate(pending, start=1):
+        for number, item in enumerate(to_fetch, start=1):
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._progress, item, number, len(pending))
+            self.app.call_from_thread(self._progress, item, number, len(to_fetch))
             try:
                 opened = _unless_cancelled(lambda item=item: open_source(item), worker)
             except _Cancelled:
@@ -177,21 +163,20 @@ class SourceLoader(ReportsWorkerFailures, Vertical):
             articles.extend(opened.articles)
             entries.extend(opened.entries)
             errors.extend(opened.notices)
-        annotations: list[Annotation] = []
-        if articles:
-            try:
-                annotations = store.annotations(a.id for a in articles)
-            except UserError as error:
-                errors.append(str(error))
+        try:
+            stored = self.workspace.read_stored(a.id for a in articles)
+        except UserError as error:
+            errors.append(str(error))
+            stored = self.workspace.read_stored(())
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self._finished, articles, entries, annotations, errors)
+        self.app.call_from_thread(self._finished, articles, entries, stored, errors)
 
     def _finished(
         self,
         articles: list[Article],
         entries: list[FeedEntry],
-        annotations: list[Annotation],
+        stored: StoredAnnotations,
         errors: list[str],
     ) -> None:
         for error in errors:
@@ -200,4 +185,4 @@ class SourceLoader(ReportsWorkerFailures, Vertical):
             self.show_message(f"✗ {errors[-1] if errors else 'nothing to open'}")
         else:
             self.show_message("Opening …")
-        self.post_message(self.Loaded(self, articles, entries, annotations, errors))
+        self.post_message(self.Loaded(self, articles, entries, stored, errors))

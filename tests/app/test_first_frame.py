@@ -33,7 +33,7 @@ def _names(widgets) -> set[str]:
 async def test_the_first_frame_is_the_article_and_the_rest_follows(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        first = _names(compose(ReadingScreen(app.session)))
+        first = _names(compose(ReadingScreen(app.workspace)))
         assert {"ArticlePane", "AnnotationSidebar", "StatusBar", "KeyBar"} <= first
         assert not first & {"FindBar", "Tabs", "SourceLoader", "OptionList"}
         await pilot.pause()
@@ -47,7 +47,7 @@ async def test_the_first_frame_is_the_article_and_the_rest_follows(make_app):
 async def test_a_narrow_terminal_shows_its_tabs_in_the_first_frame(make_app):
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
-        assert "Tabs" in _names(compose(ReadingScreen(app.session)))
+        assert "Tabs" in _names(compose(ReadingScreen(app.workspace)))
         await pilot.pause()
         assert len(app.screen.query(Tabs)) == 1  # not mounted a second time
 
@@ -71,7 +71,7 @@ async def test_a_screen_replaced_before_its_first_frame_mounts_nothing_later(mak
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         replaced = app.screen
-        await app.switch_screen(ReadingScreen(app.session))
+        await app.switch_screen(ReadingScreen(app.workspace))
         await pilot.pause()
         assert not replaced.is_attached
         await replaced._furnish()  # as the late callback runs it

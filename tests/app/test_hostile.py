@@ -22,6 +22,8 @@ from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.widgets.article_pane import ArticlePane
 
+from pilots import settle  # tests/support/pilots.py
+
 SIZE = (160, 45)
 
 
@@ -48,12 +50,6 @@ def assert_safe(app: PresscheckApp) -> str:
     shown = sorted({f"U+{ord(c):04X}" for c in text if c in corpus.FORBIDDEN_CHARACTERS})
     assert not shown, f"shown as themselves: {shown}"
     return text
-
-
-async def _settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _still_answers(app: PresscheckApp, pilot) -> None:
@@ -84,7 +80,7 @@ async def test_hostile_file_opens_and_shows_safely(name, db_path):
     path = corpus.HOSTILE / name
     app = PresscheckApp(prepare_session([str(path)], db_path, "tester"))
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(pilot)
         text = assert_safe(app)
         assert corpus.OPENS[name] in text
         await _still_answers(app, pilot)
@@ -95,7 +91,7 @@ async def test_hostile_file_opens_and_shows_safely(name, db_path):
 async def test_huge_line_and_word_open_and_scroll(name, big_files, db_path):
     app = PresscheckApp(prepare_session([str(big_files[name])], db_path, "tester"))
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(pilot)
         pane = app.screen.query_one(ArticlePane)
         assert pane.virtual_size.height > 800  # wrapped into rows, not one endless row
         text = assert_safe(app)
@@ -125,15 +121,15 @@ async def test_hostile_feed_lists_its_entries_literally_and_opens_one(db_path):
     assert not session.articles and len(session.feed_entries) == 2
     app = PresscheckApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)  # a feed alone opens on its entries
         text = assert_safe(app)
         assert corpus.FEED_FILES["hostile-feed.rss"] in text
         assert "⇆Entry two reversed⇆" in text and "[bold]Hostile[/bold]" in text  # feed title
         assert "2024-04-01" in text  # the entry's date
         await pilot.press("enter")  # the highlighted entry: the first
-        await _settle(app, pilot)
-        await _settle(app, pilot)
+        await settle(pilot)
+        await settle(pilot)
         pane = app.screen.query_one(ArticlePane)
         assert pane.article.title.endswith("(summary)")
         text = assert_safe(app)
@@ -148,11 +144,11 @@ async def test_hostile_folder_opens_what_it_can_and_lists_the_rest(db_path):
     assert len(skipped) == len(corpus.REFUSED) - 1  # image.png has no article suffix: not tried
     app = PresscheckApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(pilot)
         assert len(app.screen.query(ArticlePane)) == 4
         assert_safe(app)
         await pilot.press("o")
-        await _settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         text = assert_safe(app)
         assert "Library · " in text
@@ -163,7 +159,7 @@ async def test_annotating_hostile_text_keeps_sidebar_and_dialogs_safe(db_path):
     path = corpus.HOSTILE / "escapes.txt"
     app = PresscheckApp(prepare_session([str(path)], db_path, "tester"))
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(pilot)
         pane = app.screen.query_one(ArticlePane)
         for _ in range(8):
             if "]52;" in pane.selected_text:
@@ -175,12 +171,12 @@ async def test_annotating_hostile_text_keeps_sidebar_and_dialogs_safe(db_path):
         text = assert_safe(app)  # the tag picker quotes the sentence
         assert "␛]52;c;" in text
         await pilot.press("enter")
-        await _settle(app, pilot)
+        await settle(pilot)
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"[bold]note[/bold]")
         await pilot.press("enter")
-        await _settle(app, pilot)
+        await settle(pilot)
         text = assert_safe(app)  # the sidebar lists both, quotes and note as text
         assert "Claims · 1" in text and "Notes · 1" in text and "[bold]note[/bold]" in text
         assert app.is_running

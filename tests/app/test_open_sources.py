@@ -59,7 +59,7 @@ async def test_a_url_is_fetched_in_a_worker_with_a_progress_indicator(db_path):
         started = time.monotonic()
         session = prepare_session([url], db_path, "tester")
         assert time.monotonic() - started < 0.5  # nothing fetched before the app runs
-        assert session.articles == [] and session.pending == [url]
+        assert session.articles == [] and session.to_fetch == [url]
         app = PresscheckApp(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -85,7 +85,7 @@ async def test_an_unreachable_url_says_so_and_the_app_keeps_running(db_path):
         await pilot.pause()
         assert time.monotonic() - started < 3
         message = f"{corpus.CLOSED_PORT_URL}: cannot fetch it: the connection was refused (is the server running?)"
-        assert app.screen.query_one(StatusBar).pending == message
+        assert app.screen.query_one(StatusBar).message == message
         assert [n.message for n in app._notifications] == [message]
         loader = app.screen.query_one(SourceLoader)
         assert not loader.query_one(LoadingIndicator).display

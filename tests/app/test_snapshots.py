@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+from pilots import settle  # tests/support/pilots.py
+
 WIDE = (160, 45)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def annotate_all_four_kinds(pilot):

@@ -9,6 +9,8 @@ from reader.sentences import SentenceIndex
 from reader.store import Store
 from reader.widgets.article_pane import ArticlePane
 
+from pilots import settle  # tests/support/pilots.py
+
 SIZE = (160, 45)
 
 
@@ -20,12 +22,6 @@ def _sentences(article, count):
         span = index.after(span)
         spans.append(span)
     return spans
-
-
-async def _settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_opening_screen_shows_both_articles_and_sidebar(make_app):
@@ -51,7 +47,7 @@ async def test_tag_a_claim_saves_highlights_and_lists_it(make_app, db_path):
         await pilot.press("t")
         assert isinstance(app.screen, TagPicker)
         await pilot.press("down", "enter")
-        await _settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TagPicker)
 
         saved = Store.open(db_path).annotations()
@@ -73,7 +69,7 @@ async def test_escape_in_the_picker_saves_nothing(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "escape")
-        await _settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TagPicker)
         assert Store.open(db_path).annotations() == []
 
@@ -88,7 +84,7 @@ async def test_shift_down_extends_the_selection_by_sentences(make_app, db_path):
         await pilot.press("shift+up")
         assert pane.selection == (first[0], second[1])
         await pilot.press("t", "enter")
-        await _settle(app, pilot)
+        await settle(pilot)
         [claim] = Store.open(db_path).annotations()
         assert claim.targets[0].quote.exact == pane.article.text[first[0] : second[1]]
         await pilot.press("down")
@@ -112,7 +108,7 @@ async def test_claim_in_the_right_pane_and_jump_from_the_sidebar(make_app, db_pa
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab", "end", "t", "enter")  # the last sentence of the right article
-        await _settle(app, pilot)
+        await settle(pilot)
         right = app.screen.query_one("#pane-1", ArticlePane)
         [claim] = Store.open(db_path).annotations()
         assert claim.targets[0].article_id == right.article.id
@@ -133,7 +129,7 @@ async def test_relaunch_shows_saved_claims(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "t", "enter")
-        await _settle(app, pilot)
+        await settle(pilot)
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the sidebar's list is mounted just after the first frame

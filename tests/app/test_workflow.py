@@ -15,13 +15,9 @@ from reader.widgets.annotation_sidebar import AnnotationSidebar, entry_text
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.status_bar import StatusBar
 
+from pilots import settle  # tests/support/pilots.py
+
 SIZE = (160, 45)
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def saved(db_path):
@@ -29,7 +25,7 @@ def saved(db_path):
 
 
 def status(app) -> str:
-    return app.screen.query_one(StatusBar).pending
+    return app.screen.query_one(StatusBar).message
 
 
 async def test_contradiction_across_the_two_articles(make_app, db_path):
@@ -40,7 +36,7 @@ async def test_contradiction_across_the_two_articles(make_app, db_path):
         await pilot.press("tab", "j", "j", "c")
         assert isinstance(app.screen, AnnotationDialog)
         await pilot.press(*"they disagree", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [pair] = saved(db_path).values()
         left, right = app.screen.query_one("#pane-0", ArticlePane), app.screen.query_one("#pane-1", ArticlePane)
         assert pair.kind == "contradiction" and pair.note == "they disagree"
@@ -56,7 +52,7 @@ async def test_sidebar_enter_scrolls_both_panes_to_both_ends(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("end", "c", "tab", "end", "c", "enter")  # the two last sentences
-        await settle(app, pilot)
+        await settle(pilot)
         [pair] = saved(db_path).values()
         left, right = app.screen.query_one("#pane-0", ArticlePane), app.screen.query_one("#pane-1", ArticlePane)
         await pilot.press("home", "shift+tab", "home")  # both panes back at the top
@@ -78,7 +74,7 @@ async def test_link_with_a_relation_and_a_note_in_one_dialog(make_app, db_path):
         await pilot.press("tab", "j", "l", "shift+tab", "j", "l")
         assert isinstance(app.screen, AnnotationDialog)
         await pilot.press("down", "tab", *"both say so", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [link] = saved(db_path).values()
         assert link.kind == "link" and link.relation == "corroborates" and link.note == "both say so"
 
@@ -91,31 +87,31 @@ async def test_note_needs_text_and_escape_cancels(make_app, db_path):
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen)
         await pilot.press("n", *"who said this?", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [note] = saved(db_path).values()
         assert note.kind == "note" and note.note == "who said this?"
 
 
-async def test_escape_cancels_a_pending_mark(make_app, db_path):
+async def test_escape_cancels_a_half_made_pair(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c", "escape")
-        assert app.screen.pending is None and status(app) == ""
+        assert app.workspace.half_mark is None and status(app) == ""
         await pilot.press("j", "c")
-        assert app.screen.pending is not None
-        assert app.screen.pending.target.quote.exact.startswith("The president")
+        assert app.workspace.half_mark is not None
+        assert app.workspace.half_mark.target.quote.exact.startswith("The president")
 
 
 async def test_edit_changes_the_tag_and_note_in_the_database(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         await pilot.press("e")
         assert isinstance(app.screen, AnnotationDialog) and app.screen.editing
         await pilot.press("down", "down", "tab", *"no source given", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [edited] = saved(db_path).values()
         assert edited.id == claim.id
         assert edited.tags == ("unsourced claim",) and edited.note == "no source given"
@@ -126,14 +122,14 @@ async def test_edit_from_the_sidebar(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", *"first", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j", "tab", "tab", "down", "e")  # the cursor is elsewhere now
         assert isinstance(app.screen, AnnotationDialog)
         field = app.screen.query_one("#note", Input)
         assert field.value == "first"
         field.value = "second"
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [note] = saved(db_path).values()
         assert note.note == "second"
 
@@ -142,14 +138,14 @@ async def test_delete_then_u_brings_it_back(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle(pilot)
         assert saved(db_path) == {}
         assert "Deleted claim" in status(app) and "u brings it back" in status(app)
         await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         assert saved(db_path) == {claim.id: claim}
 
 
@@ -157,20 +153,20 @@ async def test_undo_and_redo_across_actions(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter", "j", "n", *"a note", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("k", "e", "down", "enter")  # edit the claim
-        await settle(app, pilot)
+        await settle(pilot)
         states = [dict(saved(db_path))]
         assert {a.kind for a in states[0].values()} == {"claim", "note"}
         await pilot.press("u")  # undo the edit
-        await settle(app, pilot)
+        await settle(pilot)
         claim = next(a for a in saved(db_path).values() if a.kind == "claim")
         assert claim.tags == ("factual claim",)
         await pilot.press("ctrl+z", "u")  # undo the note, then the claim
-        await settle(app, pilot)
+        await settle(pilot)
         assert saved(db_path) == {}
         await pilot.press("ctrl+y", "ctrl+y", "ctrl+y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert saved(db_path) == states[0]
         await pilot.press("ctrl+y")
         assert status(app) == "Nothing to redo."
@@ -187,7 +183,7 @@ async def test_mouse_drag_selects_exact_text_and_t_tags_it(make_app, db_path):
         start, end = pane.selection
         assert pane.article.text[start:end].startswith("a summit collapsed")
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         assert claim.targets[0].quote.exact == pane.article.text[start:end]
 
@@ -196,7 +192,7 @@ async def test_click_in_the_sidebar_jumps(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("end", "t", "enter", "home")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         pane = app.screen.query_one("#pane-0", ArticlePane)
         assert pane.selection != (claim.targets[0].start, claim.targets[0].end)
@@ -232,7 +228,7 @@ async def test_sidebar_filter_by_kind_and_tag(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter", "j", "n", *"x", "enter", "j", "t", "down", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         sidebar = app.screen.query_one(AnnotationSidebar)
         assert len(sidebar._annotations) == 3
         await pilot.press("f", "down", "enter")  # Claims
@@ -270,7 +266,7 @@ async def test_command_palette_runs_an_action(make_app, db_path):
         await pilot.pause()
         assert isinstance(app.screen, AnnotationDialog)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [a.kind for a in saved(db_path).values()] == ["claim"]
 
 
@@ -278,9 +274,9 @@ async def test_library_opens_one_article(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("o")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         titles = [e.title for e in app.screen.entries]
         assert "Talks between US and North Korea collapse" in titles
@@ -288,10 +284,59 @@ async def test_library_opens_one_article(make_app, db_path):
         assert sorted(counts.values()) == [0, 1]
         # unmark both open articles, mark the second, open it alone
         await pilot.press("space", "down", "space", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReadingScreen)
         panes = list(app.screen.query(ArticlePane))
         assert [p.article.title for p in panes] == ["Talks between US and North Korea collapse"]
+
+
+async def test_undo_and_redo_outlive_opening_the_same_articles_from_the_library(make_app, db_path):
+    """Undo is the session's, not a screen's: a claim made before the library opened the
+    articles again is undone from screen and database, and ctrl+y brings it back."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [a.title for a in app.session.articles]
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        [claim] = saved(db_path).values()
+        first = app.screen
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert [e.title for e in app.screen.entries if e.is_open] == titles  # both come marked
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen) and screen is not first
+        assert [p.article.title for p in screen.query(ArticlePane)] == titles
+        sidebar, bar = screen.query_one(AnnotationSidebar), screen.query_one(StatusBar)
+        assert list(sidebar._annotations) == [claim.id] and bar.counts == "1 claim"
+        await pilot.press("u")
+        await settle(pilot)
+        assert saved(db_path) == {}
+        assert sidebar._annotations == {} and bar.counts == "" and status(app) == "Undone: add claim · ctrl+y redoes it"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert saved(db_path) == {claim.id: claim}
+        assert list(sidebar._annotations) == [claim.id] and bar.counts == "1 claim"
+
+
+async def test_undo_reaches_a_claim_in_an_article_no_longer_open(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "enter")  # a claim in the first article
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("space", "enter")  # unmark the first: the second opens alone
+        await settle(pilot)
+        assert app.screen.query_one(StatusBar).counts == ""
+        await pilot.press("u")
+        await settle(pilot)
+        assert saved(db_path) == {}
+        await pilot.press("o")
+        await settle(pilot)
+        assert [e.annotations for e in app.screen.entries] == [0, 0]
 
 
 async def test_each_open_from_the_library_replaces_the_reading_screen(make_app, db_path):
@@ -301,14 +346,14 @@ async def test_each_open_from_the_library_replaces_the_reading_screen(make_app, 
     async with app.run_test(size=SIZE) as pilot:
         first, second = (a.title for a in app.session.articles)
         await pilot.press("t", "enter")  # a claim in the first article
-        await settle(app, pilot)
+        await settle(pilot)
         shown = [app.screen]
         for keys, title in ((("space", "down", "space"), second), (("space", "down", "space"), first)):
             await pilot.press("o")
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, LibraryScreen)
             await pilot.press(*keys, "enter")  # the other article alone
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, ReadingScreen) and app.screen is not shown[-1]
             assert app.screen_stack == [app.screen]
             assert [p.article.title for p in app.screen.query(ArticlePane)] == [title]
@@ -316,7 +361,7 @@ async def test_each_open_from_the_library_replaces_the_reading_screen(make_app, 
         assert not any(screen.is_attached for screen in shown[:-1]), "a replaced screen was kept"
         assert app.screen.query_one(StatusBar).counts == "1 claim"  # back with its article
         await pilot.press("t", "enter")  # and the new screen saves as the first did
-        await settle(app, pilot)
+        await settle(pilot)
         assert [a.kind for a in saved(db_path).values()] == ["claim", "claim"]
 
 
@@ -328,7 +373,7 @@ async def test_author_is_asked_once_and_remembered(make_app, db_path):
         field.value = "Ada"
         await pilot.press("enter")
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         assert claim.author == "Ada"
     again = make_app(author="")
@@ -357,7 +402,7 @@ async def test_a_served_session_asks_every_student_and_remembers_no_name(db_path
         field.value = "Bo"
         await pilot.press("enter")
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         [claim] = saved(db_path).values()
         assert claim.author == "Bo"
     assert Store.open(db_path).get_meta("author") == "the teacher"
@@ -375,7 +420,7 @@ async def test_narrow_terminal_shows_tabs_and_toggles_the_sidebar(make_app, db_p
         await pilot.press("right_square_bracket")
         assert screen.active_pane.id == "pane-1"
         await pilot.press("c", "left_square_bracket", "c", "enter")  # a pair across the tabs
-        await settle(app, pilot)
+        await settle(pilot)
         [pair] = saved(db_path).values()
         assert len({t.article_id for t in pair.targets}) == 2
         await pilot.press("ctrl+b")
@@ -402,7 +447,7 @@ async def test_a_double_enter_closes_the_dialog_but_not_the_reading_screen(make_
             event = events.Key(key, "\r")
             event.set_sender(app)
             app._driver.send_message(event)
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReadingScreen)
         assert len(saved(db_path)) == 1
 
@@ -415,12 +460,12 @@ async def test_export_from_the_app_writes_next_to_the_database(make_app, db_path
         await pilot.press("t", "enter", "ctrl+e")
         await pilot.pause()
         await pilot.press("enter")  # json, the first format
-        await settle(app, pilot)
+        await settle(pilot)
         [written] = list(db_path.parent.glob("presscheck-export-*.json"))
         assert "Exported to" in status(app) and written.name in status(app)
         document = json.loads(written.read_text())
         assert [a["kind"] for a in document["annotations"]] == ["claim"]
         await pilot.press("ctrl+e", "down", "down", "down", "enter")  # md
-        await settle(app, pilot)
+        await settle(pilot)
         [report] = list(db_path.parent.glob("presscheck-export-*.md"))
         assert "President Donald Trump" in report.read_text()

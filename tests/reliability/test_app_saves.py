@@ -16,6 +16,8 @@ from reader.store import Store
 from reader.widgets.annotation_sidebar import AnnotationSidebar
 from reader.widgets.status_bar import StatusBar
 
+from pilots import settle  # tests/support/pilots.py
+
 pytestmark = pytest.mark.slow
 SIZE = (160, 45)
 
@@ -63,20 +65,14 @@ def failing_disk(monkeypatch):
     return disk
 
 
-async def settle(app, pilot, seconds=0.0):
-    await pilot.pause(seconds or None)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_a_failed_save_is_kept_shown_and_retried(make_app, db_path, failing_disk):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)  # what the app saves on opening lands first
+        await settle(pilot)  # what the app saves on opening lands first
         failing_disk.fill()
         before = db_path.read_bytes()
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         bar = app.screen.query_one(StatusBar)
         assert "No space left on device" in bar.save_state
         assert len(app.screen.query_one(AnnotationSidebar)._annotations) == 1  # still shown
@@ -84,7 +80,7 @@ async def test_a_failed_save_is_kept_shown_and_retried(make_app, db_path, failin
         await pilot.pause(0.5)  # retries keep failing, the change stays queued
         assert app.unsaved_count == 1
         failing_disk.heal()
-        await settle(app, pilot, 0.5)
+        await settle(pilot, 0.5)
         assert bar.save_state == "saved" and app.unsaved_count == 0
         [claim] = Store.open(db_path).annotations()
         assert claim.kind == "claim"
@@ -94,10 +90,10 @@ async def test_quit_with_unsaved_changes_asks_and_can_save_a_copy(make_app, db_p
     app = make_app()
     copy = tmp_path / "rescue.json"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         failing_disk.fill()
         await pilot.press("t", "enter", "j", "n", *"keep me", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, UnsavedChangesDialog)
@@ -116,10 +112,10 @@ async def test_quit_with_unsaved_changes_asks_and_can_save_a_copy(make_app, db_p
 async def test_quit_and_lose_needs_an_explicit_choice(make_app, failing_disk):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         failing_disk.fill()
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("down", "down", "enter")
@@ -131,7 +127,7 @@ async def test_changes_by_another_process_appear_without_losing_ours(make_app, d
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         article_id = app.screen.query_one("#pane-1").article.id
         code = (
             "from reader.store import Store\n"
@@ -143,12 +139,12 @@ async def test_changes_by_another_process_appear_without_losing_ours(make_app, d
             " note='from elsewhere', author='other'))\n"
         )
         subprocess.run([sys.executable, "-c", code], check=True, cwd=db_path.parent.parent, timeout=60)
-        await settle(app, pilot, 0.8)
+        await settle(pilot, 0.8)
         shown = app.screen.annotations
         assert sorted(a.kind for a in shown.values()) == ["claim", "note"]
-        assert "Updated from the database" in app.screen.query_one(StatusBar).pending
+        assert "Updated from the database" in app.screen.query_one(StatusBar).message
         await pilot.press("j", "t", "enter")  # and our next change keeps theirs
-        await settle(app, pilot)
+        await settle(pilot)
     kinds = sorted(a.kind for a in Store.open(db_path).annotations())
     assert kinds == ["claim", "claim", "note"]
 
@@ -182,7 +178,7 @@ async def test_the_app_and_presscheck_import_at_the_same_time_lose_nothing(make_
         for _ in range(8):  # our own claims, saved while the import runs
             await pilot.press("j", "t", "enter")
         assert importer.wait(timeout=60) == 0, importer.stderr.read()
-        await settle(app, pilot, 0.8)
+        await settle(pilot, 0.8)
         shown = app.screen.annotations
     stored = {a.id: a for a in Store.open(db_path).annotations()}
     assert sum(a.kind == "claim" for a in stored.values()) == 8

@@ -73,7 +73,7 @@ async def test_monkey_keystrokes_leave_a_valid_database(make_app, db_path):
         screen = app.reading_screen
         assert screen is not None, app.screen_stack
         shown = dict(screen.annotations)
-        open_ids = {article.id for article in screen.session.articles}
+        open_ids = {article.id for article in screen.workspace.articles}
         unsaved = app.unsaved_count
     assert unsaved == 0
     stored = {

@@ -1,0 +1,162 @@
+"""The reading screen's keys for the session as a whole: open other articles (the library,
+fetched sources), export, hand in, instructions, help.
+
+Opening articles changes what the workspace has open and puts a new reading screen in
+this one's place; the workspace, its undo history included, goes on. A mixin of
+`ReadingScreen`, kept apart for its length.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.binding import Binding
+
+from reader.errors import UserError
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from reader.ingest.entry import FeedEntry
+    from reader.model import Article
+    from reader.screens.library import LibraryEntry
+    from reader.widgets.source_loader import SourceLoader
+    from reader.workspace import StoredAnnotations, Workspace
+
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
+
+
+class SessionActions(_ScreenBase):
+    """`action_library`, `action_export`, `action_hand_in` and the like."""
+
+    if TYPE_CHECKING:  # what the reading screen provides
+        workspace: Workspace
+
+        def _say(self, message: str) -> None: ...
+
+        def _reopen(self) -> None: ...
+
+    # other articles -------------------------------------------------------------------------
+
+    def action_library(self) -> None:
+        self._load_library()
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def _load_library(self) -> None:
+        from reader.screens.library import LibraryEntry, feed_library_entries
+
+        workspace = self.workspace
+        articles = workspace.store.articles()
+        counts: Counter[str] = Counter()
+        for annotation in workspace.store.annotations():
+            for article_id in {t.article_id for t in annotation.targets}:
+                counts[article_id] += 1
+        open_ids = workspace.open_ids
+        entries = [
+            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids,
+                         a.published)
+            for a in articles
+        ]
+        entries += feed_library_entries(workspace.feed_entries, articles)
+        by_id = {a.id: a for a in articles}
+        self.app.call_from_thread(self._show_library, entries, by_id)
+
+    def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
+        from reader.screens.library import LibraryScreen, chosen_feed_entries
+
+        def chosen(ids: list[str] | None) -> None:
+            if ids:
+                to_fetch = chosen_feed_entries(self.workspace.feed_entries, ids)  # by the next screen
+                self._open_articles([by_id[i] for i in ids if i in by_id], to_fetch)
+
+        self.app.push_screen(LibraryScreen(entries), chosen)
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def _open_articles(self, articles: list[Article], to_fetch: list[FeedEntry]) -> None:
+        stored = self.workspace.read_stored(a.id for a in articles)
+        self.app.call_from_thread(self._opened, articles, stored, to_fetch)
+
+    def _opened(self, articles: list[Article], stored: StoredAnnotations, to_fetch: list[FeedEntry]) -> None:
+        self.workspace.open(articles, stored, list(to_fetch))
+        self._reopen()
+
+    def on_source_loader_loaded(self, event: SourceLoader.Loaded) -> None:
+        """URLs or feed entries fetched in the background: open them (or list the feeds'
+        entries in the library) on a new reading screen."""
+        if event.errors:
+            self._say(event.errors[-1])
+        if event.articles or event.entries:
+            self.workspace.add_fetched(event.articles, event.entries, event.stored)
+            self._reopen()
+        else:
+            self.workspace.to_fetch = []  # tried: the next screen does not try again
+
+    # files for someone else -----------------------------------------------------------------
+
+    def action_export(self) -> None:
+        def chosen(format: str | None) -> None:
+            if format:
+                self.run_worker(self._export(format), group="export", exit_on_error=False)
+
+        from reader.screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(str(self.workspace.store.path.parent)), chosen)
+
+    async def _export(self, format: str) -> None:
+        try:
+            path, count = await asyncio.to_thread(self.workspace.export, format)
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10, markup=False)
+        problems = self.workspace.store.problems
+        if problems:
+            self.notify(f"{len(problems)} record(s) that could not be read were left out; "
+                        "`presscheck db check` lists them", severity="warning", timeout=12, markup=False)
+        self._say(f"Exported to {path}")
+
+    def action_hand_in(self) -> None:
+        if self.workspace.session.pack is None:
+            self.notify("Hand-in is for exercise packs; use Ctrl+E to export.", severity="warning")
+            return
+        self.run_worker(self._hand_in(), group="export", exit_on_error=False)
+
+    async def _hand_in(self) -> None:
+        try:
+            path, count = await asyncio.to_thread(self.workspace.hand_in, Path.cwd())
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"{count} annotation(s) in {path}: hand in this file", title="Hand in", timeout=12,
+                    markup=False)
+        self._say(f"Handed in: {path}")
+
+    # other screens --------------------------------------------------------------------------
+
+    def action_instructions(self) -> None:
+        pack = self.workspace.session.pack
+        if pack is None:
+            self.notify("No exercise is open; instructions come with a pack.", severity="warning")
+            return
+        from reader.screens.instructions import InstructionsScreen
+
+        self.app.push_screen(InstructionsScreen(pack.title, pack.instructions))
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+        from reader.widgets.article_pane import ArticlePane
+        from reader.widgets.find_bar import FindBar
+
+        groups = [
+            ("Annotating and moving around", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("In an article pane", [b for b in ArticlePane.BINDINGS if isinstance(b, Binding)]),
+            ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
+            ("In the find bar", [b for b in FindBar.BINDINGS if isinstance(b, Binding)]),
+        ]
+        self.app.push_screen(HelpScreen(groups))

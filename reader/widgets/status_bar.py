@@ -1,4 +1,4 @@
-"""The status bar: database file, author, save state and counts."""
+"""The status bar: save state, author, database file, counts and the last action's message."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ class StatusBar(Widget):
     """`saved`, `saving`, or the one-line reason a save failed."""
     counts: reactive[str] = reactive("")
     """Annotation counts, e.g. `2 claims`."""
-    pending: reactive[str] = reactive("")
-    """A hint about a half-finished action, or what the last action did."""
+    message: reactive[str] = reactive("")
+    """What the last action did, or what a half-made pair waits for."""
     author: reactive[str] = reactive("")
     """Who is annotating."""
 
@@ -45,7 +45,9 @@ class StatusBar(Widget):
         text.append(f" {display_line(self.db)} ", style="dim")
         if self.counts:
             text.append(f" {self.counts} ")
-        if self.pending:
+        if self.message:
             text.append(" │ ", style="dim")
-            text.append(f"{display_line(self.pending)} ", style="bold")
+            text.append(f"{display_line(self.message)} ", style="bold")
+        # Textual 8 wraps a rendered Text despite no_wrap: cut it to the bar here, with "…"
+        text.truncate(self.size.width, overflow="ellipsis")
         return text

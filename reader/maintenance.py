@@ -42,7 +42,7 @@ from reader.snapshot import (
     lock_for,
     new_generation,
     parse_database,
-    refuse_special,
+    regular_stat,
     set_generation,
     snapshot_bytes,
 )
@@ -331,13 +331,8 @@ def _fold(data: Tables, changes: list[JournalEntry]) -> int:
 def _read_regular(file: Path, what: str) -> bytes | None:
     """The bytes of `file`, None when it does not exist; a FIFO, socket, device or folder
     is refused from its `stat` (never opened: reading a FIFO waits forever)."""
-    try:
-        info = os.stat(file)
-    except FileNotFoundError:
+    if regular_stat(file, what) is None:
         return None
-    except OSError as error:
-        raise DatabaseError(f"{file}: cannot read it ({error.strerror})") from None
-    refuse_special(file, info.st_mode, what)
     try:
         return file.read_bytes()
     except FileNotFoundError:

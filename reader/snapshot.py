@@ -84,14 +84,21 @@ def database_file(path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
+    regular_stat(path)
+    return path
+
+
+def regular_stat(path: Path, what: str = "database file") -> os.stat_result | None:
+    """The `stat` of `path`, None when it does not exist; a DatabaseError in one line when
+    it cannot be read or is not a regular file (a folder, FIFO, socket or device)."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return path
+        return None
     except OSError as error:
-        raise DatabaseError(f"{path}: cannot read the database ({error.strerror})") from None
-    refuse_special(path, info.st_mode)
-    return path
+        raise DatabaseError(f"{path}: cannot read the {what} ({error.strerror})") from None
+    refuse_special(path, info.st_mode, what)
+    return info
 
 
 def backup_paths(path: Path) -> list[Path]:

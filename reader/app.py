@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.timer import Timer
 
+from reader.atomic_write import write_atomically
 from reader.commands import PresscheckCommands
 from reader.gc_policy import settle_after_start_up
 from reader.ingest.sanitize import display_line, display_text
@@ -174,7 +175,8 @@ class PresscheckApp(ReportsWorkerFailures, App[None]):
             workspace = self.workspace
             document = build_document(workspace.articles, workspace.unsaved_annotations(), self.session.author)
             try:
-                await asyncio.to_thread(path.write_bytes, dumps(document))
+                # whole or not at all: the message below promises every annotation is in it
+                await asyncio.to_thread(write_atomically, path, dumps(document), 0o644)
             except OSError as error:
                 self.notify(
                     f"{path}: cannot write ({error.strerror}); choose another path", severity="error", markup=False

@@ -329,9 +329,11 @@ def run_compare(argv: Sequence[str]) -> int:
         return 0
     blob = RENDERERS[args.format or "md"](report)
     if args.output:
+        from reader.atomic_write import write_atomically
+
         target = Path(args.output)
         try:
-            target.write_bytes(blob)
+            write_atomically(target, blob, 0o644)  # a full disk leaves the old report, not half a new one
         except OSError as error:
             raise UserError(f"{target}: cannot write the report ({error.strerror})") from None
         print(f"wrote the report on {len(report.students)} student(s) to {target}", file=sys.stderr)

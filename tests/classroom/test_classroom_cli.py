@@ -87,3 +87,26 @@ def test_pack_create_and_check(tmp_path):
     again = run("pack", "create", "class1", *files, "--title", "X", cwd=tmp_path)
     assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
     assert run("pack", "create", "class2", *files, cwd=tmp_path).returncode == 2  # no --title
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(tmp_path, monkeypatch, capsys):
+    """`compare -o` on a full disk: one line, and the report already there is kept whole
+    (it used to be truncated and half written)."""
+    import errno
+
+    import reader.atomic_write as atomic_write
+    from reader.cli import main
+
+    report = tmp_path / "report.md"
+    report.write_text("last week's report\n")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_write.os, "fsync", full)
+    key = str(Path(__file__).resolve().parents[2] / "seeds" / "key.json")
+    assert main(["compare", key, key, "--format", "md", "-o", str(report)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the report (No space left on device)" in err
+    assert report.read_text() == "last week's report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temp file left

@@ -11,10 +11,14 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.errors import UserError
 from reader.gc_policy import settle_after_start_up
+
+if TYPE_CHECKING:
+    from reader.store import Store
 
 DEFAULT_DB = Path("annotations") / "annotations.json"
 
@@ -169,11 +173,11 @@ def run_export(argv: Sequence[str]) -> int:
     return 0
 
 
-def _warn_skipped(store: object) -> None:
+def _warn_skipped(store: Store) -> None:
     """One line on stderr when records that do not read were left out of what was written."""
-    problems = getattr(store, "problems", [])
+    problems = store.problems
     if problems:
-        print(f"presscheck: warning: {store.path}: {len(problems)} record(s) could not be read and "  # type: ignore[attr-defined]
+        print(f"presscheck: warning: {store.path}: {len(problems)} record(s) could not be read and "
               f"were left out (they stay in the file as they are); the first: {problems[0]}; "
               "`presscheck db check` lists them all", file=sys.stderr)
 

@@ -38,6 +38,10 @@ class Item:
     spans: tuple[Span, ...]
     quotes: tuple[str, ...]
     note: str = ""
+    """The annotation's note: for a key item, the "why" shown to students in feedback."""
+    tags: tuple[str, ...] = ()
+    relation: str = ""
+    author: str = ""
 
     def to_report(self) -> dict[str, Any]:
         return {"kind": self.kind, "quotes": list(self.quotes), "note": self.note}

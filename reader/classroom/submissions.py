@@ -68,6 +68,9 @@ def _item(annotation: Annotation, spans: list[Span]) -> Item:
         tuple(spans),
         tuple(t.quote.exact for t in annotation.targets),
         annotation.note,
+        annotation.tags,
+        annotation.relation,
+        annotation.author,
     )
 
 

@@ -46,13 +46,20 @@ class PresscheckApp(ReportsWorkerFailures, App[None]):
         super().__init__()
         self.session = session
         self.saves = SaveQueue(session.store, on_add=self._save_soon)
+        if session.key_mode is not None:  # every save also rewrites the pack's key file
+            self.saves.follow_up = session.key_mode.key.write_key_file
         self.workspace = Workspace(session, self.saves)
         """Everything the screens show and change; they get it, not the app."""
         self._save_lock = asyncio.Lock()
         self._retry_timer: Timer | None = None
 
     def on_mount(self) -> None:
-        self.sub_title = display_line(self.session.pack.title) if self.session.pack else "presscheck"
+        title = display_line(self.session.pack.title) if self.session.pack else "presscheck"
+        if self.session.key_mode is not None:
+            title = f"answer key · {title}"
+        elif self.session.read_only:
+            title = f"class view · {title}"
+        self.sub_title = title
         self.call_after_refresh(settle_after_start_up)  # a full collection was a 50-70 ms hitch
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
 

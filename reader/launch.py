@@ -31,6 +31,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
+    from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
 
 MAX_OPEN = 4
 """Articles opened side by side at the start; the others wait in the library."""
@@ -63,6 +64,12 @@ class Session:
     remember_author: bool = True
     """Use and keep the name remembered in the database; `presscheck serve` turns it off, so
     that every student's session asks for their own name and remembers none."""
+    key_mode: KeyMode | None = None
+    """`presscheck key`: what is made is the pack's answer key; the class's candidates."""
+    students: tuple[str, ...] = ()
+    """The class view: the students whose annotations the sidebar can list, one at a time."""
+    badges: dict[str, str] = field(default_factory=dict)
+    """Annotation id → a few words the sidebar adds to it (the class view: "found by 2/3")."""
 
     @cached_property
     def tags(self) -> tuple[Tag, ...]:
@@ -179,16 +186,48 @@ def unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
     return kept
 
 def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
-    """The read-only session of the class view: the key's items over the class's heat."""
+    """The read-only session of the class view: the key's items over the class's heat, and
+    each student's annotations for the sidebar's filter."""
     return Session(
         store=store,
         articles=view.articles,
         author="teacher",
         pack_tags=pack.tags,
-        annotations=view.key_annotations,
+        relations=pack.relations,
+        annotations=[*view.key_annotations, *view.student_annotations],
         pack=pack,
         read_only=True,
         heat=view.heat,
         heat_students=view.students,
         banner=view.summary,
+        students=tuple(view.student_names),
+        badges={key_id: f"found by {count}/{view.students}" for key_id, count in view.found_by.items()},
+    )
+
+
+def key_session(mode: KeyMode) -> Session:
+    """Key mode: the pack's articles over the pack's own key database."""
+    from reader.classroom.key_store import KEY_AUTHOR
+
+    store = mode.key.store
+    pack = mode.pack
+    articles = mode.articles[:MAX_OPEN]
+    notices = list(mode.key.notices)
+    notices += [f"skipped {file}: {reason}" for file, reason in mode.skipped]
+    items = len(store.annotations(a.id for a in mode.articles))
+    banner = f"key mode · {items} key item{'s' if items != 1 else ''}"
+    if mode.handins:
+        banner += f" · {len(mode.candidates)} candidates from {mode.handins} hand-ins"
+    return Session(
+        store=store,
+        articles=articles,
+        author=KEY_AUTHOR,
+        pack_tags=pack.tags,
+        relations=pack.relations,
+        annotations=store.annotations(a.id for a in articles),
+        pack=pack,
+        notices=notices,
+        remember_author=False,
+        key_mode=mode,
+        banner=banner,
     )

@@ -29,6 +29,10 @@ class SaveQueue:
         self.store = store
         self.on_add = on_add
         """Called on every `add`: the app starts a worker that calls `run`."""
+        self.follow_up: Write | None = None
+        """Run once after the writes of a run, when there were any: key mode rewrites the
+        pack's key file. It counts as a write: until it succeeds nothing is "saved"."""
+        self._follow_up_due = False
         self._waiting: deque[tuple[int, Write]] = deque()
         self._added = 0
         self.landed = 0
@@ -43,6 +47,7 @@ class SaveQueue:
         """Queue a write (it runs on the next `run`); returns its number."""
         self._added += 1
         self._waiting.append((self._added, write))
+        self._follow_up_due = self.follow_up is not None
         if self.on_add is not None:
             self.on_add()
         return self._added
@@ -71,6 +76,13 @@ class SaveQueue:
                 return False
             self._waiting.popleft()
             self.landed = number
+        if self._follow_up_due and self.follow_up is not None:
+            try:
+                self.follow_up()
+            except Exception as error:  # noqa: BLE001 - tried again on the next run
+                self.failure = str(error) or type(error).__name__
+                return False
+            self._follow_up_due = False
         self.failure = ""
         foreign, signature = self.store.seen()
         if foreign == self._seen_foreign:
@@ -82,12 +94,12 @@ class SaveQueue:
     @property
     def unsaved_count(self) -> int:
         """Writes not on disk yet: waiting, running, or failed and waiting to be retried."""
-        return len(self._waiting)
+        return len(self._waiting) + self._follow_up_due
 
     @property
     def busy(self) -> bool:
         """Something is waiting or being saved."""
-        return bool(self._waiting) or self._running.locked()
+        return bool(self._waiting) or self._follow_up_due or self._running.locked()
 
     @property
     def state(self) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 from reader.anchoring import describe
 from reader.classroom.compare import Report, compare
 from reader.classroom.heat import HeatRuns, heat
-from reader.classroom.matching import DEFAULT_THRESHOLD
+from reader.classroom.key_store import KEY_AUTHOR
+from reader.classroom.matching import DEFAULT_THRESHOLD, Item
 from reader.classroom.pack import load_pack_articles
 from reader.errors import UserError
 from reader.model import Annotation, Article
@@ -26,6 +27,9 @@ class ClassView:
     summary: str = ""
     found_by: dict[str, int] = field(default_factory=dict)
     """Key annotation id → how many students found it."""
+    student_annotations: list[Annotation] = field(default_factory=list)
+    """Every scored student's annotations, by the student's name (the sidebar's filter)."""
+    student_names: list[str] = field(default_factory=list)
 
 
 def build_class_view(
@@ -41,17 +45,15 @@ def build_class_view(
     key_annotations: list[Annotation] = []
     found_by: dict[str, int] = {}
     for item, count in zip(report.key_items, report.found_by()):
-        targets = tuple(describe(article_id, texts[article_id], start, end) for article_id, start, end in item.spans)
-        annotation = Annotation(
-            kind=item.kind,  # type: ignore[arg-type]
-            targets=targets,
-            note=f"found by {count} of {len(report.students)} · {item.note}".rstrip(" ·"),
-            author="answer key",
-            tags=("key",) if item.kind == "claim" else (),
-            relation="key" if item.kind == "link" else "",
-        )
+        annotation = _annotation(item, texts, KEY_AUTHOR)  # with the key's tags and "why" (its note)
         key_annotations.append(annotation)
         found_by[annotation.id] = count
+    names = _unique_names([s.author for s in report.submissions])
+    student_annotations = [
+        _annotation(item, texts, name)
+        for name, submission in zip(names, report.submissions)
+        for item in submission.items
+    ]
     alpha = report.agreement.get("alpha")
     agreement = f"α = {alpha:.2f}" if isinstance(alpha, (int, float)) else "α n/a"
     summary = (
@@ -60,4 +62,27 @@ def build_class_view(
         f"{agreement} · read only"
     )
     return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,
-                     summary, found_by)
+                     summary, found_by, student_annotations, names)
+
+
+def _annotation(item: Item, texts: dict[str, str], author: str) -> Annotation:
+    return Annotation(
+        kind=item.kind,  # type: ignore[arg-type]
+        targets=tuple(describe(article_id, texts[article_id], start, end) for article_id, start, end in item.spans),
+        note=item.note,
+        author=author,
+        tags=item.tags if item.kind == "claim" else (),
+        relation=item.relation if item.kind == "link" else "",
+    )
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Each student's name, with " (2)", " (3)" after a name already taken: two hand-ins by
+    students of one name stay two entries of the filter."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        name = name.strip() or "unnamed"
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique

@@ -68,7 +68,7 @@ class HandIn:
     """True when it replaced the same student's earlier hand-in."""
 
 
-def _pack_sources(pack: Pack) -> dict[str, str]:
+def pack_sources(pack: Pack) -> dict[str, str]:
     """Article id → its file in the pack (a relative POSIX path), as the teacher has it."""
     names: dict[str, str] = {}
     for path in pack.articles:  # load_pack keeps them inside the pack folder
@@ -101,7 +101,7 @@ def write_hand_in(
     the file name is taken by another student's hand-in."""
     if not author.strip():
         raise UserError("no student name yet; give it with --author (or open the app once)")
-    sources = _pack_sources(pack)
+    sources = pack_sources(pack)
     known = {article.id for article in store.articles()}
     ids = sorted(set(sources) & known)
     mine = [a for a in store.annotations() if not only_mine or a.author == author]
@@ -171,7 +171,7 @@ def annotated_pack(store: Store, default_folder: Path) -> Pack:
     for resolved, folder in folders.items():
         try:
             pack = default if folder is default_folder else load_pack(folder)
-            if annotated & set(_pack_sources(pack)):
+            if annotated & set(pack_sources(pack)):
                 hits.append(pack)
         except UserError:
             continue  # a folder that is no good pack is not the one annotated

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reader.classroom.key_store import KEY_AUTHOR
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ class AnnotatingActions(_ScreenBase):
 
         def _show_annotations(self) -> None: ...
 
+    def _dialog(self, *args: Any, **kwargs: Any) -> AnnotationDialog:
+        """The annotation dialog; in key mode its note is the key item's "why"."""
+        return _annotation_dialog(*args, why=self.workspace.session.key_mode is not None, **kwargs)
+
     def _selected_target(self) -> Target | None:
         pane = self.active_pane
         span = pane.selection if pane else None
@@ -87,7 +92,7 @@ class AnnotatingActions(_ScreenBase):
         target = self._selected_target()
         if target is None:
             return
-        dialog = _annotation_dialog("claim", _quotes((target,)), tags=self.workspace.session.tags)
+        dialog = self._dialog("claim", _quotes((target,)), tags=self.workspace.session.tags)
         self.app.push_screen(dialog, lambda fields: self._create("claim", (target,), fields))
 
     def action_add_note(self) -> None:
@@ -95,7 +100,7 @@ class AnnotatingActions(_ScreenBase):
         if target is None:
             return
         self.app.push_screen(
-            _annotation_dialog("note", _quotes((target,))),
+            self._dialog("note", _quotes((target,))),
             lambda fields: self._create("note", (target,), fields),
         )
 
@@ -124,7 +129,7 @@ class AnnotatingActions(_ScreenBase):
             return
         pair = marked.pair
         self._say("")
-        dialog = _annotation_dialog(kind, _quotes(pair), relations=self.workspace.session.relations)
+        dialog = self._dialog(kind, _quotes(pair), relations=self.workspace.session.relations)
         self.app.push_screen(dialog, lambda fields: self._create(kind, pair, fields))
 
     def action_cancel_mark(self) -> None:
@@ -141,7 +146,7 @@ class AnnotatingActions(_ScreenBase):
         from reader.screens.annotation_dialog import AnnotationFields
 
         session = self.workspace.session
-        dialog = _annotation_dialog(
+        dialog = self._dialog(
             annotation.kind,
             _quotes(annotation.targets),
             tags=session.tags,
@@ -197,4 +202,6 @@ class AnnotatingActions(_ScreenBase):
 
         from reader.screens.filter_dialog import FilterDialog
 
-        self.app.push_screen(FilterDialog(tags, self.sidebar_filter), chosen)
+        session = self.workspace.session
+        people = [KEY_AUTHOR, *session.students] if session.students else []
+        self.app.push_screen(FilterDialog(tags, self.sidebar_filter, people), chosen)

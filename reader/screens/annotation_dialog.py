@@ -61,6 +61,7 @@ class AnnotationDialog(Dialog[AnnotationFields | None]):
         relations: tuple[str, ...] = (),
         initial: AnnotationFields | None = None,
         editing: bool = False,
+        why: bool = False,
     ) -> None:
         super().__init__()
         self.kind = kind
@@ -69,6 +70,8 @@ class AnnotationDialog(Dialog[AnnotationFields | None]):
         self.relations = relations
         self.initial = initial or AnnotationFields()
         self.editing = editing
+        self.why = why
+        """Key mode: the note is the key item's "why", which students read in their feedback."""
 
     @property
     def has_choices(self) -> bool:
@@ -93,7 +96,10 @@ class AnnotationDialog(Dialog[AnnotationFields | None]):
                 yield ChoiceList(
                     *(Option(Text(display_line(r)), id=r) for r in self.relations), id="choices"
                 )
-            placeholder = "Note" if self.kind == "note" else "Note (optional)"
+            if self.why:
+                placeholder = "Why (students read it in their feedback)"
+            else:
+                placeholder = "Note" if self.kind == "note" else "Note (optional)"
             yield Input(value=self.initial.note, placeholder=placeholder, id="note")
             keys = "↑↓ choose · Tab to the note · " if self.has_choices else ""
             yield Label(f"{keys}Enter accept · Esc cancel", classes="dialog-hint")

@@ -1,4 +1,5 @@
-"""Choose what the sidebar lists: everything, one kind, or one tag."""
+"""Choose what the sidebar lists: everything, one kind, one tag, or (the class view) the
+answer key or one student."""
 
 from __future__ import annotations
 
@@ -30,9 +31,12 @@ class FilterDialog(Dialog[SidebarFilter | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, tags: list[str], current: SidebarFilter) -> None:
+    def __init__(self, tags: list[str], current: SidebarFilter, people: list[str] | None = None) -> None:
         super().__init__()
-        self.choices = [_Choice("Everything", SidebarFilter())]
+        # the class view: the answer key, or one student at a time
+        self.choices = [_Choice("Answer key" if i == 0 else f"Student: {person}", SidebarFilter(author=person))
+                        for i, person in enumerate(people or [])]
+        self.choices += [_Choice("Everything" + (" (every student)" if people else ""), SidebarFilter())]
         self.choices += [_Choice(GROUP_TITLES[kind], SidebarFilter(kind=kind)) for kind in KINDS]
         self.choices += [_Choice(f"Tag: {tag}", SidebarFilter(tag=tag)) for tag in tags]
         self.current = current

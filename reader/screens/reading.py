@@ -24,6 +24,7 @@ from reader.ingest.sanitize import display_line
 from reader.launch import login_name
 from reader.model import Annotation, Article
 from reader.screens.annotating import AnnotatingActions
+from reader.screens.lesson_actions import LessonActions
 from reader.screens.session_actions import SessionActions
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
@@ -38,12 +39,6 @@ if TYPE_CHECKING:
     from reader.widgets.source_loader import SourceLoader
     from reader.workspace import Merged, Workspace
 
-WRITING_ACTIONS = frozenset(
-    {"tag_claim", "mark_contradiction", "mark_link", "add_note", "edit", "delete", "undo", "redo",
-     "library", "export", "hand_in"}
-)
-"""Actions that change or leave the open annotations: off in the read-only class view."""
-
 PLURALS = {"claim": "claims", "contradiction": "contradictions", "link": "links", "note": "notes"}
 NARROW_WIDTH = 100
 """Below this many columns the articles become tabs and the sidebar hides."""
@@ -54,7 +49,7 @@ def article_index(widget_id: str | None) -> str:
     return (widget_id or "").rpartition("-")[2]
 
 
-class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Screen[None]):
+class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWorkerFailures, Screen[None]):
     """Read and annotate the workspace's open articles."""
 
     BINDINGS = [
@@ -99,7 +94,7 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
         super().__init__()
         self.workspace = workspace
         self.session = workspace.session
-        self.sidebar_filter = SidebarFilter()
+        self.sidebar_filter = self.first_filter()
         self._active_pane_id = "pane-0"
         self._find_origin: int | None = None
         self._sidebar_chosen = False
@@ -126,9 +121,17 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
             if self._loader_shown():
                 yield self._source_loader()
             yield AnnotationSidebar(id="sidebar")
-        where = "nothing is saved" if self.session.read_only else str(self.session.store.path)
-        yield StatusBar(where, self.session.author, id="status")
+        yield StatusBar(self._status_where(), self.session.author, id="status",
+                        read_only=self.session.read_only, banner=self.session.banner if self.session.read_only else "")
         yield KeyBar(id="keys")
+
+    def _status_where(self) -> str:
+        """Where the work goes, for the status bar: the database, or key mode's key file."""
+        if self.session.read_only:
+            return ""
+        if self.session.key_mode is not None:
+            return f"key → {self.session.key_mode.key.key_file}"
+        return str(self.session.store.path)
 
     # What is hidden at the start (the tabs in a wide terminal, the find bar, an idle
     # source loader) is mounted just after the first frame: styling and drawing them
@@ -195,7 +198,7 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
         if self.session.heat:
             for pane in panes:
                 pane.set_heat(self.session.heat.get(pane.article.id, []), self.session.heat_students)
-        if self.session.banner:
+        if self.session.banner and not self.session.read_only:
             self._say(self.session.banner)
         self._first_open_instructions()
         if not self.session.author and not self.session.read_only:
@@ -211,8 +214,8 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
         """On a pack's first open in this database, say where the instructions are: a notice,
         not a dialog, so nothing stands between the reader and the text."""
         pack = self.session.pack
-        if pack is None or not pack.instructions or self.session.read_only:
-            return
+        if pack is None or not pack.instructions or self.session.read_only or self.session.key_mode:
+            return  # the students' notice: not the class view's, nor the key's author's
         if not self.workspace.first_open_of_pack():
             return
         first = pack.instructions.strip().split("\n\n")[0]
@@ -222,10 +225,9 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
                         timeout=12, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The class view shows annotations; it does not make or change them."""
-        if self.session.read_only and action in WRITING_ACTIONS:
-            return None  # shown disabled in the footer, and the key does nothing
-        return True
+        """The class view shows annotations; it does not make or change them, and key mode
+        does not hand in: those keys are left out of the key bar and the help."""
+        return self.lesson_check_action(action)
 
     def _author_chosen(self, name: str | None) -> None:
         name = name or login_name()
@@ -348,10 +350,13 @@ class ReadingScreen(AnnotatingActions, SessionActions, ReportsWorkerFailures, Sc
 
     def _show_annotations(self) -> None:
         annotations = list(self.workspace.annotations.values())
+        shown = self.pane_annotations(annotations)
         for pane in self.panes:
-            pane.set_annotations(annotations)
-        self.query_one(AnnotationSidebar).show(annotations, self.sidebar_filter)
-        counts = Counter(a.kind for a in annotations)
+            pane.set_annotations(shown)
+        self.query_one(AnnotationSidebar).show(
+            annotations, self.sidebar_filter, badges=self.session.badges, **self.sidebar_extras(annotations)
+        )
+        counts = Counter(a.kind for a in shown)
         self.query_one(StatusBar).counts = " · ".join(
             f"{counts[kind]} {kind if counts[kind] == 1 else PLURALS[kind]}"
             for kind in PLURALS

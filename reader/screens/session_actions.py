@@ -153,8 +153,9 @@ class SessionActions(_ScreenBase):
         from reader.widgets.article_pane import ArticlePane
         from reader.widgets.find_bar import FindBar
 
+        here = [b for b in self.BINDINGS if isinstance(b, Binding) and self.check_action(b.action, ()) is not False]
         groups = [
-            ("Annotating and moving around", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("Annotating and moving around", here),
             ("In an article pane", [b for b in ArticlePane.BINDINGS if isinstance(b, Binding)]),
             ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
             ("In the find bar", [b for b in FindBar.BINDINGS if isinstance(b, Binding)]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from classroom_helpers import key_annotations, write_native
 
@@ -13,6 +15,7 @@ from reader.screens.reading import ReadingScreen
 from reader.store import Store
 from reader.widgets.annotation_sidebar import AnnotationSidebar
 from reader.widgets.article_pane import ArticlePane
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.status_bar import StatusBar
 
 STUDENTS = 5
@@ -59,14 +62,66 @@ async def test_the_class_view_shows_heat_and_key_and_writes_nothing(make_class_a
         pane = screen.query_one("#pane-0", ArticlePane)
         assert pane._heat and max(count for _, _, count in pane._heat) == STUDENTS
         sidebar = screen.query_one(AnnotationSidebar)
-        assert len(sidebar._annotations) == len(key_annotations())
-        assert "class view" in screen.query_one(StatusBar).message
+        assert len(sidebar._annotations) == len(key_annotations())  # the key first, not the students'
+        status = screen.query_one(StatusBar).render().plain
+        assert "class view" in status and "saved" not in status
         before = dict(screen.annotations)
-        await pilot.press("t", "c", "n", "d", "u", "ctrl+e", "o")
+        await pilot.press("t", "c", "n", "d", "u", "ctrl+e", "o", "h")
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)  # no dialog opened
         assert screen.annotations == before
     assert Store.open(tmp_path / "scratch.json").annotations() == []
+
+
+async def test_the_class_view_lists_only_keys_that_work_there(make_class_app):
+    app = make_class_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        hints, _ = app.screen.query_one(KeyBar).hints()
+        shown = {hint.key for hint in hints}
+        assert not shown & {"t", "c", "l", "n", "e", "d", "u,ctrl+z", "o", "h", "ctrl+e"}
+        assert {"slash", "question_mark"} <= shown
+        await pilot.press("question_mark")
+        await pilot.pause()
+        listed = {binding.action for _, bindings in app.screen.groups for binding in bindings}
+        assert not listed & {"tag_claim", "hand_in", "export", "undo", "library"} and "find" in listed
+
+
+async def test_key_items_show_their_tags_why_and_who_found_them(make_class_app, key):
+    app = make_class_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        sidebar = app.screen.query_one(AnnotationSidebar)
+        entries = [str(option.prompt) for option in sidebar._list._options if option.id]
+        claims = [a for a in key if a.kind == "claim"]
+        assert claims and all(c.tags for c in claims)
+        assert not any(e.startswith("key —") for e in entries)
+        first = next(e for e in entries if claims[0].targets[0].quote.exact[:30] in e)
+        assert first.startswith(claims[0].tags[0]) and re.search(r" · found by [1-5]/5\n", first)
+        noted = next(a for a in key if a.note)
+        assert any(noted.note[:40] in e for e in entries)
+
+
+async def test_the_filter_lists_one_students_annotations(make_class_app, class_files):
+    _, files = class_files
+    app = make_class_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        labels = [c.label for c in dialog.choices]
+        assert labels[:STUDENTS + 1] == ["Answer key", *(f"Student: student {i}" for i in range(STUDENTS))]
+        dialog.query_one("#filters").highlighted = 1  # student 0 marked the first three key items
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        sidebar = screen.query_one(AnnotationSidebar)
+        assert len(sidebar._annotations) == 3
+        assert {a.author for a in sidebar._annotations.values()} == {"student 0"}
+        pane = screen.query_one("#pane-0", ArticlePane)
+        marked = {h.annotation_id for p in screen.panes for h in p._highlights}
+        assert marked == set(sidebar._annotations)  # the panes mark what the sidebar lists
 
 
 def test_class_view_snapshot(snap_compare, make_class_app):

@@ -1,0 +1,152 @@
+"""The reading screen in a lesson: key mode (`presscheck key`: the class's candidates in the
+sidebar, Enter accepts one into the key) and the class view (`presscheck class`: read only,
+the answer key or one student at a time). A mixin of `ReadingScreen`, kept apart for its
+length; the work is in `reader.classroom.key_mode` and `class_view`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from reader.ingest.sanitize import display_line
+from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from reader.classroom.candidates import Candidate
+    from reader.model import Annotation
+    from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
+    from reader.workspace import Workspace
+
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
+
+CANDIDATE_PREFIX = "candidate-"
+WRITING_ACTIONS = frozenset(
+    {"tag_claim", "mark_contradiction", "mark_link", "add_note", "edit", "delete", "undo", "redo",
+     "library", "export", "hand_in"}
+)
+"""Actions that change or leave the open annotations: not there in the read-only class view."""
+NOT_IN_KEY_MODE = frozenset({"hand_in"})
+"""Key mode writes the key, not a student's hand-in."""
+QUOTE_CHARS = 90
+NOTES_SHOWN = 2
+
+
+def candidate_text(candidate: Candidate, in_key: bool) -> Text:
+    """One candidate in the sidebar: how many marked it, its kind and tags, what the class
+    disagreed on, the passage(s), and whether the key has it already."""
+    text = Text(end="")
+    text.append(f"{candidate.label} ", style="bold")
+    what = ", ".join(f"{tag} ×{count}" for tag, count in candidate.tags) if candidate.tags else candidate.kind
+    text.append(display_line(what), style="bold")
+    if in_key:
+        text.append("  ✓ in key", style="bold")
+    for flag in candidate.flags:
+        text.append(f"  ⚑ {display_line(flag)}", style="italic")
+    pair = len(candidate.quotes) > 1
+    for index, quote in enumerate(candidate.quotes):
+        quote = " ".join(display_line(quote).split())
+        quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rstrip() + "…"
+        text.append(f"\n{'AB'[index] + ' ' if pair else ''}“{quote}”", style="italic")
+    for student, note in candidate.notes[:NOTES_SHOWN]:
+        note = " ".join(display_line(note).split())
+        note = note if len(note) <= QUOTE_CHARS else note[: QUOTE_CHARS - 1].rstrip() + "…"
+        text.append(f"\n{display_line(student)}: ", style="dim bold")
+        text.append(note, style="dim")
+    if len(candidate.notes) > NOTES_SHOWN:
+        text.append(f"\n+{len(candidate.notes) - NOTES_SHOWN} more notes", style="dim")
+    return text
+
+
+class LessonActions(_ScreenBase):
+    """What key mode and the class view add to the reading screen."""
+
+    if TYPE_CHECKING:  # what the reading screen provides
+        workspace: Workspace
+        sidebar_filter: SidebarFilter
+
+        def _show_annotations(self) -> None: ...
+
+        def _say(self, message: str) -> None: ...
+
+        def jump_to(self, annotation: Annotation) -> None: ...
+
+        def _dialog(self, *args: Any, **kwargs: Any) -> AnnotationDialog: ...
+
+    def lesson_check_action(self, action: str) -> bool:
+        """False for a key that does nothing here: it is then left out of the key bar and
+        the help, rather than shown and silently ignored."""
+        session = self.workspace.session
+        if session.read_only and action in WRITING_ACTIONS:
+            return False
+        return not (session.key_mode is not None and action in NOT_IN_KEY_MODE)
+
+    def first_filter(self) -> SidebarFilter:
+        """The class view opens on the answer key; the filter (f) picks a student."""
+        from reader.classroom.key_store import KEY_AUTHOR
+
+        return SidebarFilter(author=KEY_AUTHOR) if self.workspace.session.students else SidebarFilter()
+
+    def pane_annotations(self, annotations: list[Annotation]) -> list[Annotation]:
+        """What the panes mark: in the class view what the sidebar lists (the key, or one
+        student's work over the class's heat); elsewhere every annotation."""
+        if self.workspace.session.students:
+            return [a for a in annotations if self.sidebar_filter.keeps(a)]
+        return annotations
+
+    def sidebar_extras(self, annotations: list[Annotation]) -> dict[str, Any]:
+        """Key mode with hand-ins: the class's candidates, below the key's items."""
+        mode = self.workspace.session.key_mode
+        if mode is None:
+            return {}
+        if not mode.candidates:
+            return {"title": "Answer key"}
+        entries = [
+            (f"{CANDIDATE_PREFIX}{index}", candidate_text(candidate, mode.in_key(candidate, annotations)))
+            for index, candidate in enumerate(mode.candidates)
+        ]
+        return {"title": "Answer key", "extra": entries, "extra_title": f"Candidates of {mode.handins} hand-ins"}
+
+    def on_annotation_sidebar_extra_chosen(self, event: AnnotationSidebar.ExtraChosen) -> None:
+        mode = self.workspace.session.key_mode
+        if mode is None or not event.entry_id.startswith(CANDIDATE_PREFIX):
+            return
+        self.accept_candidate(mode.candidates[int(event.entry_id.removeprefix(CANDIDATE_PREFIX))])
+
+    def accept_candidate(self, candidate: Candidate) -> None:
+        """Show the candidate's passage(s) and open the dialog to add it to the key, with
+        the class's most common tag or relation chosen; the teacher writes the why."""
+        mode = self.workspace.session.key_mode
+        assert mode is not None
+        try:
+            proposal = mode.proposal(candidate)
+        except ValueError:  # a student's mark that no longer lands in the text (orphaned)
+            self.notify("That candidate's passage is not in the article as it is now; mark it by hand.",
+                        severity="warning")
+            return
+        self.jump_to(proposal)
+        from reader.screens.annotation_dialog import AnnotationFields
+
+        session = self.workspace.session
+        dialog = self._dialog(
+            proposal.kind,
+            [t.quote.exact for t in proposal.targets],
+            tags=session.tags,
+            relations=session.relations,
+            initial=AnnotationFields(proposal.tags, proposal.relation, ""),
+        )
+
+        def accepted(fields: AnnotationFields | None) -> None:
+            if fields is None:
+                return
+            self.workspace.add(proposal.kind, proposal.targets, tags=fields.tags, relation=fields.relation,
+                               note=fields.note)
+            self._show_annotations()
+            self._say(f"Added to the key: the {proposal.kind} {candidate.label} of the class marked · u undoes")
+
+        self.app.push_screen(dialog, accepted)

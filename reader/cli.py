@@ -1,6 +1,8 @@
 """The `presscheck` command line: argument parsing and dispatch, no logic of its own.
 
-Only opening the app imports Textual; `export` and the other commands never load it.
+Only opening the app imports Textual; `export` and the other commands never load it. The
+teacher's commands (`pack`, `compare`, `class`) are parsed in `reader.lesson_cli`; `main`
+dispatches to them like to the others, with the same `--debug` and safe output.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING
 from reader import __version__
 from reader.errors import UserError
 from reader.gc_policy import settle_after_start_up
+from reader.lesson_cli import COMMANDS as LESSON_COMMANDS
+from reader.lesson_cli import LESSON_HELP
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -32,16 +36,11 @@ commands:
   presscheck db check          validate the database; list problems and orphans
   presscheck db recover        restore the newest backup that reads, with the journal's
                                later changes, keeping the bad file; safe to run again
-  presscheck class KEY STUDENT ...
-                               the articles with the class's heat overlay and the key
-  presscheck compare KEY STUDENT ...
-                               score exports against an answer key (table, or md/json/csv)
-  presscheck pack create|check build an exercise pack, or list a pack's problems
-  presscheck serve [PATH ...]  the same app in web browsers, one session per tab
+{lesson}  presscheck serve [PATH ...]  the same app in web browsers, one session per tab
                                (127.0.0.1 only unless --host; then a token is needed)
 
 Run `presscheck COMMAND --help` for a command's options.
-"""
+""".format(lesson=LESSON_HELP)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -236,164 +235,6 @@ def run_db(argv: Sequence[str]) -> int:
     return 0
 
 
-def _threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
-    return value
-
-
-def class_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="presscheck class",
-        description="Open the exercise's articles with the class's heat overlay (how many "
-        "students marked each passage) and the answer key's items in the sidebar, read only.",
-    )
-    _scoring_arguments(parser)
-    return parser
-
-
-def _scoring_arguments(parser: argparse.ArgumentParser) -> None:
-    """KEY, STUDENT..., --threshold, --pack and --debug, as compare and class take them."""
-    parser.add_argument("key", metavar="KEY", help="the answer key export")
-    parser.add_argument("students", nargs="+", metavar="STUDENT", help="student exports")
-    parser.add_argument(
-        "--threshold", type=_threshold, default=0.5, metavar="X",
-        help="character IoU needed for a match, in (0, 1] (default 0.5)",
-    )
-    parser.add_argument(
-        "--pack", metavar="DIR", help="the exercise pack the exports annotate (default ./seeds, "
-        "else the bundled seed exercise)",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-
-
-def run_class(argv: Sequence[str]) -> int:
-    args = class_parser().parse_args(argv)
-    import tempfile
-
-    from reader.classroom.class_view import build_class_view
-    from reader.classroom.pack import default_pack_folder, load_pack
-    from reader.launch import class_session
-    from reader.store import Store
-
-    pack_folder = Path(args.pack) if args.pack else default_pack_folder()
-    view = build_class_view(args.key, args.students, pack_folder, args.threshold)
-    pack = load_pack(pack_folder)
-    with tempfile.TemporaryDirectory(prefix="presscheck-class-") as scratch:
-        # nothing is saved in the class view; the store is a scratch one
-        session = class_session(view, pack, Store.open(Path(scratch) / "class.json"))
-        from reader.app import PresscheckApp
-
-        PresscheckApp(session).run()
-    return 0
-
-
-def compare_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="presscheck compare",
-        description="Score students' exports (presscheck json or W3C JSON-LD from any tool) "
-        "against an answer key. A student annotation matches a key item when the kinds agree "
-        "and the spans' character overlap (intersection over union) is at least the "
-        "threshold; contradictions and links must match at both ends, in either order; a key "
-        "item matches at most one student item. Reports precision, recall and F1 per kind "
-        "and student, what each missed, how many found each key item, and the class's "
-        "agreement (Krippendorff's alpha). Files that can't be scored are listed as skipped.",
-    )
-    _scoring_arguments(parser)
-    parser.add_argument(
-        "--format", choices=["md", "json", "csv"], help="write a report in this format "
-        "(default: a table on the terminal, or md with -o)",
-    )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    return parser
-
-
-def run_compare(argv: Sequence[str]) -> int:
-    args = compare_parser().parse_args(argv)
-    from reader.classroom.compare import compare
-    from reader.classroom.pack import default_pack_folder
-    from reader.classroom.report_formats import RENDERERS
-    from reader.ingest.sanitize import display_line
-
-    pack = Path(args.pack) if args.pack else default_pack_folder()
-    report = compare(args.key, args.students, pack, args.threshold)
-    if not report.students:
-        first, reason = report.skipped[0]
-        raise UserError(f"no student file could be scored; {first}: {reason}")
-    for file, reason in report.skipped:
-        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
-    if args.format is None and not args.output:
-        from reader.compare_table import print_compare_table  # Rich: only for the table
-
-        print_compare_table(report)
-        return 0
-    blob = RENDERERS[args.format or "md"](report)
-    if args.output:
-        from reader.atomic_write import write_atomically
-
-        target = Path(args.output)
-        try:
-            write_atomically(target, blob, 0o644)  # a full disk leaves the old report, not half a new one
-        except OSError as error:
-            raise UserError(f"{target}: cannot write the report ({error.strerror})") from None
-        print(f"wrote the report on {len(report.students)} student(s) to {target}", file=sys.stderr)
-    else:
-        from reader.safe_output import write_document
-
-        write_document(blob, args.format or "md")
-    return 0
-
-
-def pack_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="presscheck pack", description="Create an exercise pack, or check one for problems."
-    )
-    sub = parser.add_subparsers(dest="action", required=True, metavar="create|check")
-    create = sub.add_parser(
-        "create", help="build a pack (a folder, or DIR.zip) from article files",
-        description="Copy article files into a new pack folder (or a .zip when DIR ends in .zip) "
-        "and write its pack.toml with the default tag set.",
-    )
-    create.add_argument("dir", metavar="DIR", help="the new pack folder, or a .zip file")
-    create.add_argument("files", nargs="+", metavar="FILE", help="article files")
-    create.add_argument("--title", required=True, help="the exercise's title")
-    create.add_argument("--instructions", default="", help="what students should do")
-    create.add_argument("--key", metavar="FILE", help="an answer key export to include")
-    create.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    check = sub.add_parser(
-        "check", help="list a pack's problems; exit 1 if any",
-        description="Report missing files, key quotes not found in the articles, and tags or "
-        "relations the pack does not define; each problem once. Exit 1 if there are problems.",
-    )
-    check.add_argument("pack", metavar="PACK", help="a pack folder or .zip")
-    check.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    return parser
-
-
-def run_pack(argv: Sequence[str]) -> int:
-    args = pack_parser().parse_args(argv)
-    from reader.classroom.pack_check import check_pack
-    from reader.classroom.pack_create import create_pack
-    from reader.ingest.sanitize import display_line
-
-    if args.action == "create":
-        made = create_pack(args.dir, args.title, args.files, args.instructions, args.key)
-        print(f"created pack {made} with {len(args.files)} article(s)")
-        return 0
-    problems = check_pack(args.pack)
-    for line in problems:
-        print(display_line(line))
-    if problems:
-        print(f"{args.pack}: {len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"{args.pack}: ok")
-    return 0
-
-
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
@@ -456,9 +297,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "export": run_export,
     "import": run_import,
     "db": run_db,
-    "compare": run_compare,
-    "class": run_class,
-    "pack": run_pack,
+    **LESSON_COMMANDS,  # pack, compare, class: the teacher's commands
     "serve": run_serve,
 }
 

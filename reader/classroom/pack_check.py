@@ -1,7 +1,8 @@
 """Checking an exercise pack (`presscheck pack check`): every problem once, as a line naming
 the file: a manifest that does not read, missing or unreadable article files, a missing or
 unreadable answer key, key quotes that are not in the articles, tags and relations the pack
-does not define. No UI."""
+does not define. A pack whose manifest names no key (a students' handout) has no key
+problem. No UI."""
 
 from __future__ import annotations
 
@@ -101,7 +102,11 @@ def _check_key(
     """The key's problems; quotes on an article already reported missing are not repeated."""
     name = display_line(name)
     if not file.is_file():
-        return [f"{name}: answer key file not found (named by {PACK_FILE})"]
+        # a pack with no `key` entry is fine (a handout); one naming a key it lacks is not
+        return [
+            f"{name}: answer key file not found (named by {PACK_FILE}); to give students the "
+            "pack without its key, use `presscheck pack handout`"
+        ]
     try:
         parsed = read_file(file)
     except UserError as error:

@@ -6,6 +6,10 @@ quotes and the key's "why" are cut on a word with "…" (a single word too long 
 column is cut with "…" too, never folded mid-word onto the next line). On a terminal wide
 enough, a "why" column is added, and each quote takes one line: a row is as high as its
 item has quotes, so the whole report stays on one screen.
+
+The class's agreement: on which key items they found (nominal alpha) in the key items'
+title, on where their passages start and end (unitizing alpha αu, per kind too) on the
+line below the tables.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from reader.classroom.agreement import UNITIZING, figure, unitizing_kinds
 from reader.classroom.compare import Report
 from reader.classroom.feedback import shorten
 from reader.ingest.sanitize import display_line
@@ -74,7 +79,7 @@ def _items_table(report: Report, width: int) -> Table:
     why_width = max(text_width - quote_width, 12)
     lines = 1 if wide else 2  # wide: a quote on one line, and a row as high as its quotes
 
-    table = Table(title="key items: how many students found each")
+    table = Table(title=Text(f"key items: how many students found each · {nominal_agreement(report)}"))
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("kind", no_wrap=True, min_width=kind_width)
     table.add_column(_FOUND, justify="right", no_wrap=True)
@@ -95,8 +100,26 @@ def render_compare_tables(report: Report, console: Console) -> None:
     """Print the report's tables on `console` (at its width)."""
     console.print(_scores_table(report))
     console.print(_items_table(report, console.width))
+    console.print(Text(unitizing_agreement_line(report)))
+
+
+def nominal_agreement(report: Report) -> str:
+    """The class's agreement on which key items they found, in the key items' title (it is
+    the agreement on that table's "found by" column)."""
     alpha = report.agreement.get("alpha")
-    console.print(
-        Text("agreement (Krippendorff's alpha, nominal): "
-             + (f"{alpha:.3f}" if alpha is not None else display_line(f"undefined, {report.agreement.get('note')}")))
-    )
+    value = figure(alpha, 3) if alpha is not None else f"undefined, {report.agreement.get('note')}"
+    return display_line(f"agreement on found key items (Krippendorff's alpha, nominal): {value}")
+
+
+def unitizing_agreement_line(report: Report) -> str:
+    """The class's agreement on where their passages start and end (αu), overall and per kind,
+    or why it is undefined."""
+    unitizing = report.agreement.get(UNITIZING)
+    head = "agreement on where passages start and end (Krippendorff's unitizing alpha αu): "
+    if not isinstance(unitizing, dict):
+        return head + "not computed"
+    alpha_u = unitizing.get("alpha_u")
+    if alpha_u is None:
+        return display_line(head + f"undefined, {unitizing.get('note') or 'no figures'}")
+    kinds = unitizing_kinds(unitizing)
+    return display_line(head + figure(alpha_u, 3) + (f" — {kinds}" if kinds else ""))

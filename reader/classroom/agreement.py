@@ -1,5 +1,7 @@
 """How much a class agrees: Krippendorff's alpha (nominal, package ``krippendorff``) on the
-students × key items matrix of found (1) / not found (0). No UI.
+students × key items matrix of found (1) / not found (0), and, with `class_agreement`,
+Krippendorff's unitizing alpha (αu, `unitizing`) on where the students' passages start and
+end. No UI.
 
 It needs two students and some variation; otherwise alpha is reported as ``null`` with
 the reason.
@@ -7,8 +9,16 @@ the reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from reader.classroom.unitizing import unitizing_agreement
+
+if TYPE_CHECKING:
+    from reader.classroom.submissions import Submission
+
+UNITIZING = "unitizing"
+"""The key of αu's figures in the report's agreement."""
 
 
 def agreement(found: Sequence[Sequence[bool]]) -> dict[str, Any]:
@@ -40,3 +50,31 @@ def agreement(found: Sequence[Sequence[bool]]) -> dict[str, Any]:
         else:
             result["alpha"] = alpha
     return result
+
+
+def class_agreement(
+    found: Sequence[Sequence[bool]], submissions: Sequence[Submission], article_lengths: Mapping[str, int]
+) -> dict[str, Any]:
+    """The report's agreement: `agreement`'s figures (nominal alpha on found/missed, its keys
+    as they were) and, under ``"unitizing"``, `unitizing_agreement`'s (αu on where the
+    students' passages start and end; `submissions` in the order of `found`'s rows)."""
+    result = agreement(found)
+    result[UNITIZING] = unitizing_agreement(submissions, article_lengths)
+    return result
+
+
+def unitizing_kinds(unitizing: Mapping[str, Any], digits: int = 2, undefined: str = "n/a") -> str:
+    """αu per kind on one line, "claim 0.70, contradiction 0.55, link n/a, note n/a"; empty
+    when there are no per-kind figures."""
+    by_kind = unitizing.get("by_kind")
+    if not isinstance(by_kind, Mapping):
+        return ""
+    return ", ".join(f"{kind} {figure(value, digits, undefined)}" for kind, value in by_kind.items())
+
+
+def figure(value: Any, digits: int = 2, undefined: str = "n/a") -> str:
+    """An agreement figure: `digits` decimals (never "-0.00"), or `undefined` for null."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return undefined
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -56,6 +56,8 @@ def build_class_view(
     ]
     alpha = report.agreement.get("alpha")
     agreement = f"α = {alpha:.2f}" if isinstance(alpha, (int, float)) else "α n/a"
+    alpha_u = (report.agreement.get("unitizing") or {}).get("alpha_u")
+    agreement += f" · αu = {alpha_u:.2f}" if isinstance(alpha_u, (int, float)) else " · αu n/a"
     summary = (
         f"class view · {len(report.students)} student{'s' if len(report.students) != 1 else ''} · "
         f"{len(report.key_items)} key items · "

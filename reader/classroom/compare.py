@@ -2,8 +2,10 @@
 
 The pipeline of `presscheck compare` and `presscheck class` (DESIGN.md "Classroom"): each
 file is read onto the pack's articles (`submissions`), its items are paired with the key's
-(`matching`) and scored (`scores`); the class's agreement (`agreement`) closes the report,
-which `report_formats` writes as JSON, CSV or Markdown.
+(`matching`) and scored (`scores`); the class's agreement closes the report, which
+`report_formats` writes as JSON, CSV or Markdown: on which key items the students found
+(`agreement`, nominal alpha) and on where their passages start and end (`unitizing`, αu,
+under the agreement's ``"unitizing"`` key).
 
 A student file that can't be read, is empty, or annotates none of the pack's articles is
 skipped with a reason; the others are still scored.
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.classroom.agreement import agreement
+from reader.classroom.agreement import class_agreement
 from reader.classroom.matching import DEFAULT_THRESHOLD, Item, check_threshold
 from reader.classroom.scores import StudentScore, score_student
 from reader.classroom.submissions import Submission, SubmissionReader
@@ -97,7 +99,9 @@ def compare(
             continue
         students.append(score_student(key.items, submission, threshold))
         submissions.append(submission)
+    # the pack's texts as the reader already holds them: the pack is read once
+    lengths = {article_id: len(article.text) for article_id, article in pack_reader.library.pack.items()}
     return Report(
         str(key_path), threshold, key.items, students,
-        agreement([s.found for s in students]), skipped, submissions,
+        class_agreement([s.found for s in students], submissions, lengths), skipped, submissions,
     )

@@ -4,7 +4,9 @@
 A student's file holds their scores, what they found and what they missed (each key item
 with its quotes and the key's "why", the key item's note), and what they marked that the
 key lacks (their own quotes, tags and note). `class.md` holds the scores table, how many
-students found each key item, with its why, and the class's agreement figures.
+students found each key item, with its why, and the class's agreement figures: the nominal
+alpha on found/missed key items and αu on where passages start and end, each in words,
+then every figure the report's agreement holds.
 
 Everything in these files came from someone else's file (names, quotes, notes, tags), so
 each piece of it is one line with control characters made visible (`display_line`) and
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.classroom.agreement import UNITIZING, unitizing_kinds
 from reader.classroom.compare import Report
 from reader.classroom.handin import author_hash, slug
 from reader.classroom.matching import Item
@@ -189,6 +192,24 @@ def _agreement_lines(agreement: dict[str, Any], depth: int = 0) -> list[str]:
     return lines
 
 
+def _unitizing_lines(unitizing: Any) -> list[str]:
+    """αu in words: over all kinds and per kind, or why it is undefined."""
+    if not isinstance(unitizing, dict) or "alpha_u" not in unitizing:
+        return []
+    alpha_u = unitizing["alpha_u"]
+    line = (
+        "Krippendorff's unitizing alpha (αu) on where the students' passages start and end "
+        "(the articles end to end, each kind a category): " + _figure(alpha_u)
+    )
+    kinds = unitizing_kinds(unitizing, digits=3, undefined="undefined")
+    if alpha_u is not None and kinds:
+        line += f" — {md(kinds)}"
+    note = unitizing.get("note")
+    if isinstance(note, str) and note:
+        line += f". Note: {md(note)}"
+    return [line + ".", ""]
+
+
 def class_feedback(report: Report, names: list[str] | None = None) -> str:
     """The teacher's `class.md`: scores, who found each key item (with its why), agreement."""
     total = len(report.students)
@@ -224,6 +245,7 @@ def class_feedback(report: Report, names: list[str] | None = None) -> str:
             + (f"{alpha:.3f}" if isinstance(alpha, (int, float)) else "undefined"),
             "",
         ]
+    lines += _unitizing_lines(report.agreement.get(UNITIZING))
     lines += _agreement_lines(report.agreement) or ["No agreement figures."]
     if report.skipped:
         lines += ["", "## Skipped files", ""]

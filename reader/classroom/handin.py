@@ -54,7 +54,9 @@ def author_hash(author: str) -> str:
 def hand_in_name(author: str, pack: Pack) -> str:
     """`NAME-PACK-HASH.json`: the student, the exercise, and a hash of the student's exact
     name, so that the file names of different students never coincide."""
-    exercise = pack.name if pack.name not in ("seeds", "") else pack.title
+    # the students' copy (`pack handout`: LESSON-handout.zip) names the lesson, not the copy
+    name = re.sub(r"[-_. ]?handout$", "", pack.name, flags=re.IGNORECASE)
+    exercise = name if name not in ("seeds", "") else pack.title
     return f"{slug(author, fallback='student')}-{slug(exercise)}-{author_hash(author)}.json"
 
 

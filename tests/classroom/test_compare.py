@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
-from classroom_helpers import KEY, SEEDS, respan, write_native, write_w3c_quote_only
+from classroom_helpers import KEY, SEEDS, respan, seed_articles, write_native, write_w3c_quote_only
+from rich.cells import cell_len
+from rich.console import Console
 
 from reader.classroom.agreement import agreement
 from reader.classroom.compare import compare
 from reader.classroom.matching import DEFAULT_THRESHOLD, span_iou
 from reader.classroom.report_formats import render_csv, render_json, render_md
+from reader.classroom.unitizing import unitizing_agreement
+from reader.compare_table import render_compare_tables
 from reader.errors import UserError
 from reader.model import KINDS
 
@@ -197,9 +203,9 @@ def test_md_and_csv_reports(tmp_path, key):
     md = render_md(report).decode()
     assert "| Ann |" in md and "missed link" in md and "Krippendorff" in md
     rows = render_csv(report).decode().splitlines()
-    assert rows[0] == "file,author,kind,precision,recall,f1,matched,missed,extra"
+    assert rows[0] == "file,author,kind,precision,recall,f1,matched,missed,extra,class_alpha,class_alpha_u"
     assert len(rows) == 1 + 2 * 5
-    assert f"{two},Ann,link,0.0000,0.0000,0.0000,0,3,0" in rows
+    assert any(row.startswith(f"{two},Ann,link,0.0000,0.0000,0.0000,0,3,0,,") for row in rows)
     assert json.loads(render_json(report))["students"][1]["author"] == "Ann"
 
 
@@ -237,3 +243,117 @@ def test_heat_counts_students_per_passage_once_each(tmp_path, key, articles):
     runs = heat(report.submissions)
     assert runs == {t.article_id: [(s, s + 10, 1), (s + 10, e, 2), (e, e + 10, 1)]}
     assert heat(compare(KEY, [KEY], SEEDS).submissions)[t.article_id][0][2] == 1
+
+
+# -- the class's agreement on where passages start and end (αu) ----------------------------------
+
+PICKS = (range(0, 9), range(0, 11), range(3, 14), range(1, 12))
+"""Which key items each of four students marks: a found/missed pattern with variation."""
+TRIMS = ((0.0, 0.0), (0.4, 0.0), (0.0, -0.6), (0.2, 0.2))
+"""How much of each passage a student leaves out (negative: adds) at its start and at its end
+when the spans are not exact: never so much that the item stops matching its key item (IoU
+0.6 and more)."""
+
+
+def trimmed(annotation, articles, start: float, end: float):
+    """`annotation` with every passage cut (or grown) by those fractions of its length at each
+    end, within its article."""
+    spans = []
+    for t in annotation.targets:
+        length, text = t.end - t.start, articles[t.article_id].text
+        spans.append((max(0, t.start + int(length * start)), min(len(text), t.end - int(length * end))))
+    return respan(annotation, spans, articles)
+
+
+def a_class(folder: Path, key, articles, exact: bool) -> list[Path]:
+    folder.mkdir()
+    files = []
+    for n, (picked, (start, end)) in enumerate(zip(PICKS, TRIMS)):
+        items = [key[i] if exact else trimmed(key[i], articles, start, end) for i in picked]
+        files.append(write_native(folder / f"s{n}.json", items, f"Student {n}"))
+    return files
+
+
+def table_text(report, width: int = 200) -> str:
+    console = Console(file=io.StringIO(), width=width, highlight=False, color_system=None)
+    render_compare_tables(report, console)
+    return console.file.getvalue()
+
+
+@pytest.fixture
+def exact_and_shifted(tmp_path, key, articles):
+    exact = compare(KEY, a_class(tmp_path / "exact", key, articles, exact=True), SEEDS)
+    shifted = compare(KEY, a_class(tmp_path / "shifted", key, articles, exact=False), SEEDS)
+    return exact, shifted
+
+
+def test_spans_that_differ_in_extent_lower_alpha_u_but_not_the_nominal_alpha(exact_and_shifted):
+    exact, shifted = exact_and_shifted
+    # the same students found the same key items ...
+    assert [s.found for s in shifted.students] == [s.found for s in exact.students]
+    assert len({tuple(s.found) for s in exact.students}) == len(PICKS)
+    # ... on passages that start and end elsewhere
+    assert [i.spans for i in shifted.submissions[1].items] != [i.spans for i in exact.submissions[1].items]
+    assert [i.spans for i in shifted.submissions[0].items] == [i.spans for i in exact.submissions[0].items]
+    nominal = exact.agreement["alpha"]
+    assert nominal is not None and shifted.agreement["alpha"] == nominal  # blind to where spans lie
+    exact_u, shifted_u = exact.agreement["unitizing"], shifted.agreement["unitizing"]
+    assert exact_u["alpha_u"] is not None and shifted_u["alpha_u"] is not None
+    assert shifted_u["alpha_u"] < exact_u["alpha_u"] - 0.1  # αu sees it (0.51 against 0.76)
+    for kind in ("claim", "contradiction", "link"):
+        assert shifted_u["by_kind"][kind] < exact_u["by_kind"][kind], kind
+    assert exact_u["by_kind"]["note"] is None and "no passages marked as note" in exact_u["note"]
+
+
+def test_the_json_report_carries_alpha_u_as_unitizing_agreement_computes_it(exact_and_shifted):
+    lengths = {a.id: len(a.text) for a in seed_articles().values()}
+    for report in exact_and_shifted:
+        data = json.loads(render_json(report))
+        jsonschema.validate(data, REPORT_SCHEMA)
+        unitizing = data["agreement"]["unitizing"]
+        assert unitizing == unitizing_agreement(report.submissions, lengths)  # the scored students, not the key
+        assert unitizing["method"] == "krippendorff_unitizing_alpha"
+        assert unitizing["students"] == len(data["students"]) == len(PICKS)
+        assert unitizing["continuum_length"] == sum(lengths.values())
+        # the nominal figures are there as before, under their own keys
+        nominal = agreement([s.found for s in report.students])
+        assert {k: v for k, v in data["agreement"].items() if k != "unitizing"} == nominal
+        assert data["agreement"]["method"] == "krippendorff_alpha" and data["agreement"]["level"] == "nominal"
+
+
+def test_the_table_shows_both_agreements(exact_and_shifted):
+    for report in exact_and_shifted:
+        text = table_text(report)
+        unitizing = report.agreement["unitizing"]
+        assert f"agreement on found key items (Krippendorff's alpha, nominal): {report.agreement['alpha']:.3f}" in text
+        [line] = [line for line in text.splitlines() if "αu" in line]
+        assert line.startswith(
+            "agreement on where passages start and end (Krippendorff's unitizing alpha αu): "
+            f"{unitizing['alpha_u']:.3f} — claim {unitizing['by_kind']['claim']:.2f}, "
+        ), line
+        assert line.endswith(", note n/a")
+    # and why, when αu is undefined
+    lone = compare(KEY, [KEY], SEEDS)
+    assert "unitizing alpha αu): undefined, needs at least two students" in table_text(lone)
+    assert max(cell_len(line) for line in table_text(exact_and_shifted[1], 80).splitlines()) <= 80
+
+
+def test_md_and_csv_reports_carry_alpha_u(exact_and_shifted):
+    _, report = exact_and_shifted
+    unitizing = report.agreement["unitizing"]
+    md = render_md(report).decode()
+    agreement_section = md[md.index("## Agreement") :]
+    assert f"Krippendorff's alpha (nominal, found/missed per key item): {report.agreement['alpha']:.3f}" in md
+    assert f"Krippendorff's unitizing alpha αu (where passages start and end" in agreement_section
+    assert f"each kind a category): {unitizing['alpha_u']:.3f}" in agreement_section
+    assert f"| claim | {unitizing['by_kind']['claim']:.3f} |" in agreement_section
+    assert "| note | undefined |" in agreement_section and "Note: no passages marked as note." in agreement_section
+    rows = list(csv.DictReader(io.StringIO(render_csv(report).decode())))
+    for row in rows:
+        if row["kind"] == "overall":
+            assert float(row["class_alpha"]) == pytest.approx(report.agreement["alpha"], abs=1e-4)
+            assert float(row["class_alpha_u"]) == pytest.approx(unitizing["alpha_u"], abs=1e-4)
+        elif row["kind"] == "note":
+            assert row["class_alpha"] == row["class_alpha_u"] == ""  # undefined: empty
+        else:
+            assert float(row["class_alpha_u"]) == pytest.approx(unitizing["by_kind"][row["kind"]], abs=1e-4)

@@ -89,6 +89,35 @@ def test_class_md_has_scores_found_by_with_the_why_and_every_agreement_figure(cl
     assert "- unitizing:\n  - alpha\\_u: 0.250\n  - note: spans laid end to end" in agreement
 
 
+def test_class_md_says_how_much_the_class_agrees_on_where_passages_start_and_end(class_feedback):
+    report, done = class_feedback
+    unitizing = report.agreement["unitizing"]
+    by_kind = unitizing["by_kind"]
+    assert unitizing["alpha_u"] is not None and by_kind["note"] is None
+    agreement = section(done.class_file.read_text("utf-8"), "Agreement")
+    lines = agreement.splitlines()
+    [line] = [line for line in lines if line.startswith("Krippendorff's unitizing alpha (αu)")]
+    assert line == (
+        "Krippendorff's unitizing alpha (αu) on where the students' passages start and end (the articles "
+        f"end to end, each kind a category): {unitizing['alpha_u']:.3f} — claim {by_kind['claim']:.3f}, "
+        f"contradiction {by_kind['contradiction']:.3f}, link {by_kind['link']:.3f}, note undefined. "
+        "Note: no passages marked as note."
+    )
+    # before the list of every figure, where αu's are under "unitizing"
+    assert lines.index(line) < lines.index("- unitizing:")
+    assert f"  - alpha\\_u: {unitizing['alpha_u']:.3f}" in lines and "    - note: undefined" in lines
+
+
+def test_class_md_says_why_alpha_u_is_undefined(tmp_path):
+    handins = make_handins(tmp_path / "handins")
+    report = compare(KEY, [handins / "bob.json"], SEEDS)
+    text = write_feedback(report, tmp_path / "fb").class_file.read_text("utf-8")
+    assert (
+        "(the articles end to end, each kind a category): undefined. Note: needs at least two students."
+        in section(text, "Agreement")
+    )
+
+
 def test_a_hostile_name_stays_text_and_the_file_stays_inside(tmp_path):
     evil = "../../# [x](javascript:alert(1)) *Eve*\x1b]52;c;cHdu\x07\u202e | <b>"
     handins = tmp_path / "handins"

@@ -266,3 +266,17 @@ def test_a_hand_in_carries_no_local_paths_and_still_scores(tmp_path, seeds):
         handle.write("\nCorrection: an earlier version of this report misspelled a name.\n")
     report = compare(KEY, [handed], teacher)
     assert report.students[0].overall == (1.0, 1.0, 1.0)
+
+
+def test_a_hand_in_from_the_students_copy_names_the_lesson(tmp_path, seeds):
+    from reader.classroom.handin import hand_in_name
+    from reader.classroom.pack_handout import write_handout
+
+    lesson = tmp_path / "hanoi"
+    import shutil
+
+    shutil.copytree(seeds, lesson)
+    copy = write_handout(lesson, None).path
+    assert copy.name == "hanoi-handout.zip"
+    assert hand_in_name("Ana", load_pack(copy)) == hand_in_name("Ana", load_pack(lesson))
+    assert hand_in_name("Ana", load_pack(lesson)).startswith("ana-hanoi-")

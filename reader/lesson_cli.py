@@ -1,4 +1,4 @@
-"""The teacher's commands on the command line (`pack`, `compare`, `class`): parsing only, the
+"""The teacher's commands on the command line (`pack`, `key`, `compare`, `class`): parsing only, the
 work is in `reader/classroom`. `reader.cli` dispatches to `COMMANDS` here, with its global
 options, its `--debug` and its safe stdout and stderr.
 
@@ -25,6 +25,9 @@ LESSON_HELP = """\
   presscheck pack create|check|handout
                                build an exercise pack, list a pack's problems, or write
                                the students' copy of a pack (without its answer key)
+  presscheck key LESSON [--from HANDINS ...]
+                               write the pack's answer key in the app (saved into the
+                               pack); --from lists the class's hand-ins as candidates
   presscheck compare LESSON HANDINS ... [--feedback DIR]
                                score the hand-ins (files, or folders of them) against the
                                pack's answer key (table, or md/json/csv); --feedback
@@ -259,7 +262,60 @@ def run_pack(argv: Sequence[str]) -> int:
     return 0
 
 
+def key_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presscheck key",
+        description="Open the pack's articles in key mode: what you mark is the pack's answer "
+        "key, kept in the pack (its own database in LESSON/.key/, and LESSON/key.json, which "
+        "compare and class read, rewritten after every change), never in your own database. "
+        "A note on a key item is its \"why\", shown to students in their feedback. With "
+        "--from, the sidebar lists the class's candidate items (their annotations grouped by "
+        "kind and overlapping passage, with how many marked each); Enter adds one to the key.",
+    )
+    parser.add_argument("lesson", metavar="LESSON", help="the lesson's pack folder")
+    parser.add_argument("--from", dest="handins", nargs="+", metavar="HANDINS", default=[],
+                        help=_HANDINS_HELP)
+    parser.add_argument(
+        "--threshold", type=_threshold, default=0.5, metavar="X",
+        help="character IoU at which two marks are the same passage, in (0, 1] (default 0.5)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def run_key(argv: Sequence[str]) -> int:
+    args = key_parser().parse_args(argv)
+    from reader.classroom.key_mode import open_key_mode
+    from reader.classroom.lesson import expand_handins
+    from reader.classroom.pack import is_pack, load_pack
+    from reader.ingest.sanitize import display_line
+    from reader.launch import key_session
+
+    if not is_pack(Path(args.lesson)):
+        raise UserError(
+            f"{args.lesson}: not an exercise pack (no pack.toml); make one with "
+            "presscheck pack create LESSON FILE... --title T"
+        )
+    handins, skipped = expand_handins(args.handins) if args.handins else ([], [])
+    for file, reason in skipped:
+        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    if args.handins and not handins:
+        raise UserError(f"{args.handins[0]}: no hand-ins (.json files) to draw candidates from")
+    mode = open_key_mode(load_pack(args.lesson), handins, args.threshold)
+    for file, reason in mode.skipped:
+        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    from reader.app import PresscheckApp
+
+    PresscheckApp(key_session(mode)).run()
+    key = mode.key
+    items = len(key.store.annotations())
+    if key.key_file.exists():
+        print(display_line(f"the answer key of {args.lesson}: {items} item(s) in {key.key_file}"), file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "key": run_key,
     "compare": run_compare,
     "class": run_class,
     "pack": run_pack,

@@ -22,8 +22,13 @@ class PresscheckCommands(Provider):
                 if not isinstance(binding, Binding) or binding.action in seen:
                     continue
                 seen.add(binding.action)
+                if owner is screen and screen.check_action(binding.action, ()) is False:
+                    continue  # a key that does nothing here (the class view's writing keys)
                 key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
                 found.append((binding.description, binding.action, binding.tooltip or f"key: {key}"))
+        for name, action, help_text in getattr(screen, "PALETTE_ONLY", ()):
+            if screen.check_action(action, ()) is not False:
+                found.append((name, action, help_text))
         return found
 
     async def _run(self, action: str) -> None:

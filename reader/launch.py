@@ -31,6 +31,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
+    from reader.classroom.compare import Report
     from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
 
 MAX_OPEN = 4
@@ -68,6 +69,8 @@ class Session:
     """`presscheck key`: what is made is the pack's answer key; the class's candidates."""
     students: tuple[str, ...] = ()
     """The class view: the students whose annotations the sidebar can list, one at a time."""
+    class_report: Report | None = None
+    """The class view: the compare report it shows (the palette writes its feedback)."""
     badges: dict[str, str] = field(default_factory=dict)
     """Annotation id → a few words the sidebar adds to it (the class view: "found by 2/3")."""
 
@@ -201,6 +204,7 @@ def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
         heat_students=view.students,
         banner=view.summary,
         students=tuple(view.student_names),
+        class_report=view.report,
         badges={key_id: f"found by {count}/{view.students}" for key_id, count in view.found_by.items()},
     )
 

@@ -14,8 +14,11 @@ from reader.ingest.sanitize import display_line
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.screen import Screen
 
+    from reader.classroom.compare import Report
     from reader.classroom.candidates import Candidate
     from reader.model import Annotation
     from reader.screens.annotation_dialog import AnnotationDialog, AnnotationFields
@@ -79,12 +82,64 @@ class LessonActions(_ScreenBase):
         def _dialog(self, *args: Any, **kwargs: Any) -> AnnotationDialog: ...
 
     def lesson_check_action(self, action: str) -> bool:
-        """False for a key that does nothing here: it is then left out of the key bar and
-        the help, rather than shown and silently ignored."""
+        """False for a key that does nothing here: it is then left out of the key bar, the
+        help and the palette, rather than shown and silently ignored."""
         session = self.workspace.session
         if session.read_only and action in WRITING_ACTIONS:
             return False
+        if action == "write_feedback":
+            return session.class_report is not None
+        if action == "write_handout":
+            return session.key_mode is not None
         return not (session.key_mode is not None and action in NOT_IN_KEY_MODE)
+
+    PALETTE_ONLY = (
+        ("Write feedback files", "write_feedback",
+         "compare --feedback: one Markdown report per student and class.md, in ./feedback"),
+        ("Write the students' copy", "write_handout",
+         "pack handout: the pack without its answer key, as LESSON-handout.zip beside it"),
+    )
+    """The teacher's commands that have no key: (name, action, help), in the palette where
+    `lesson_check_action` allows them."""
+
+    def action_write_feedback(self) -> None:
+        report = self.workspace.session.class_report
+        if report is not None:
+            self.run_worker(self._write_feedback(report), group="export", exit_on_error=False)
+
+    async def _write_feedback(self, report: Report) -> None:
+        import asyncio
+        from pathlib import Path
+
+        from reader.classroom.feedback import write_feedback
+        from reader.errors import UserError
+
+        try:
+            done = await asyncio.to_thread(write_feedback, report, Path.cwd() / "feedback")
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Feedback for {len(report.students)} student(s) and class.md in {done.folder}",
+                    title="Feedback", timeout=12, markup=False)
+
+    def action_write_handout(self) -> None:
+        mode = self.workspace.session.key_mode
+        if mode is not None:
+            self.run_worker(self._write_handout(mode.pack.folder), group="export", exit_on_error=False)
+
+    async def _write_handout(self, folder: Path) -> None:
+        import asyncio
+
+        from reader.classroom.pack_handout import write_handout
+        from reader.errors import UserError
+
+        try:
+            done = await asyncio.to_thread(write_handout, folder, None)
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"The students' copy, without the key: {done.path}", title="Hand-out", timeout=12,
+                    markup=False)
 
     def first_filter(self) -> SidebarFilter:
         """The class view opens on the answer key; the filter (f) picks a student."""

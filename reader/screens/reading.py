@@ -7,6 +7,8 @@ It shows the app's `Workspace` and sends it the keys' commands; the annotating k
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from pathlib import Path
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -130,7 +132,10 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
         if self.session.read_only:
             return ""
         if self.session.key_mode is not None:
-            return f"key → {self.session.key_mode.key.key_file}"
+            key_file = self.session.key_mode.key.key_file
+            with contextlib.suppress(ValueError):  # shown from the current folder when inside it
+                key_file = key_file.absolute().relative_to(Path.cwd())
+            return f"key → {key_file}"
         return str(self.session.store.path)
 
     # What is hidden at the start (the tabs in a wide terminal, the find bar, an idle

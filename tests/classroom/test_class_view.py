@@ -130,3 +130,22 @@ def test_class_view_snapshot(snap_compare, make_class_app):
         await pilot.press("j", "j")
 
     assert snap_compare(make_class_app(), run_before=run, terminal_size=(160, 45))
+
+
+async def test_the_palette_offers_the_teachers_commands_that_work_here(make_class_app, tmp_path, monkeypatch):
+    from reader.commands import PresscheckCommands
+
+    monkeypatch.chdir(tmp_path)
+    app = make_class_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        provider = PresscheckCommands(screen)
+        names = [name for name, _, _ in provider._commands()]
+        assert "Write feedback files" in names and "Write the students' copy" not in names
+        assert "Tag claim" not in names and "Find" in names
+        await screen.run_action("write_feedback")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    written = sorted(p.name for p in (tmp_path / "feedback").iterdir())
+    assert "class.md" in written and len(written) == STUDENTS + 1

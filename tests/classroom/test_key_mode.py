@@ -148,3 +148,44 @@ async def test_a_failed_key_file_write_is_not_called_saved(lesson):
         await settle(pilot)
         assert app.unsaved_count == 0
     assert len(read_file(lesson / "key.json").annotations) == 1
+
+
+async def test_the_palette_writes_the_students_copy_from_key_mode(lesson):
+    from reader.commands import PresscheckCommands
+
+    app = key_app(lesson)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        names = [name for name, _, _ in PresscheckCommands(app.screen)._commands()]
+        assert "Write the students' copy" in names and "Write feedback files" not in names
+        assert "Hand in" not in names
+        await app.screen.run_action("write_handout")
+        await settle(pilot)
+    copy = lesson.parent / "lesson-handout.zip"
+    import zipfile
+
+    members = zipfile.ZipFile(copy).namelist()
+    assert members and not any("key" in m for m in members)
+
+
+def test_key_mode_snapshot(snap_compare, lesson, handins, monkeypatch):
+    """Key mode with the class's candidates, one of them just accepted with its why (the
+    README's screenshot)."""
+    monkeypatch.chdir(lesson.parent)
+
+    async def run(pilot):
+        await settle(pilot)
+        sidebar = pilot.app.screen.query_one(AnnotationSidebar)
+        sidebar.focus_list()
+        two_thirds = next(i for i, text in sidebar_entries(pilot.app).items() if text.startswith("2/3"))
+        sidebar._list.highlighted = sidebar._list.get_option_index(two_thirds)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#note").focus()
+        await pilot.press(*"Which reports? None is named.", "enter")
+        await settle(pilot)
+
+    assert snap_compare(key_app(lesson, [h.relative_to(lesson.parent) for h in handins]), run_before=run,
+                        terminal_size=(160, 45))

@@ -42,7 +42,6 @@ from reader.classroom.matching import (
     item_score,
 )
 from reader.classroom.submissions import Submission, SubmissionReader
-from reader.errors import UserError
 from reader.model import Annotation
 
 SPLIT_TAGS = "split tags"
@@ -197,26 +196,7 @@ def read_candidates(
     broken pack or a bad threshold raises a UserError."""
     check_threshold(threshold)
     reader = SubmissionReader(Path(pack_folder))
-    submissions: list[Submission] = []
-    skipped: list[tuple[str, str]] = []
-    for raw in handin_paths:
-        path = Path(raw)
-        try:
-            submission, off_pack = reader.read(path)
-        except UserError as error:
-            skipped.append((str(path), str(error).removeprefix(f"{path}: ")))
-            continue
-        if not submission.items:
-            if off_pack:
-                reason = (
-                    f"none of its {off_pack} annotation(s) are on the pack's articles "
-                    "(an export of another exercise?)"
-                )
-            else:
-                reason = "the export has no annotations"
-            skipped.append((str(path), reason))
-            continue
-        submissions.append(submission)
+    submissions, skipped = reader.read_students(handin_paths)
     order = list(reader.library.pack)  # the pack's article ids, in pack order
     return cluster(submissions, threshold, order), skipped
 

@@ -60,7 +60,7 @@ def build_class_view(
     agreement += f" · αu = {alpha_u:.2f}" if isinstance(alpha_u, (int, float)) else " · αu n/a"
     summary = (
         f"class view · {len(report.students)} student{'s' if len(report.students) != 1 else ''} · "
-        f"{len(report.key_items)} key items · "
+        f"{len(report.key_items)} key item{'s' if len(report.key_items) != 1 else ''} · "
         f"{agreement} · read only"
     )
     return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,

@@ -77,28 +77,8 @@ def compare(
         )
     if not key.items:
         raise UserError(f"{key_path}: the answer key has no items")
-    students: list[StudentScore] = []
-    submissions: list[Submission] = []
-    skipped: list[tuple[str, str]] = []
-    for raw in student_paths:
-        path = Path(raw)
-        try:
-            submission, off_pack = pack_reader.read(path)
-        except UserError as error:
-            skipped.append((str(path), str(error).removeprefix(f"{path}: ")))
-            continue
-        if not submission.items:
-            if off_pack:
-                reason = (
-                    f"none of its {off_pack} annotation(s) are on the pack's articles "
-                    "(an export of another exercise?)"
-                )
-            else:
-                reason = "the export has no annotations"
-            skipped.append((str(path), reason))
-            continue
-        students.append(score_student(key.items, submission, threshold))
-        submissions.append(submission)
+    submissions, skipped = pack_reader.read_students(student_paths)
+    students = [score_student(key.items, submission, threshold) for submission in submissions]
     # the pack's texts as the reader already holds them: the pack is read once
     lengths = {article_id: len(article.text) for article_id, article in pack_reader.library.pack.items()}
     return Report(

@@ -17,6 +17,7 @@ import orjson
 
 from reader.classroom.matching import Item, Span
 from reader.classroom.pack import load_pack_articles
+from reader.errors import UserError
 from reader.export.reading import read_file
 from reader.model import Annotation
 from reader.placing import Library, place
@@ -60,6 +61,28 @@ class SubmissionReader:
                 continue
             items.append(_item(annotation, spans))
         return Submission(str(path), _author(path, parsed.annotations), items), off_pack
+
+
+    def read_students(self, paths: Sequence[str | Path]) -> tuple[list[Submission], list[tuple[str, str]]]:
+        """The students' files that can be scored, and the others with a one-line reason:
+        unreadable, no annotations, or none on the pack's articles."""
+        submissions: list[Submission] = []
+        skipped: list[tuple[str, str]] = []
+        for raw in paths:
+            path = Path(raw)
+            try:
+                submission, off_pack = self.read(path)
+            except UserError as error:
+                skipped.append((str(path), str(error).removeprefix(f"{path}: ")))
+                continue
+            if submission.items:
+                submissions.append(submission)
+            elif off_pack:
+                skipped.append((str(path), f"none of its {off_pack} annotation(s) are on the pack's "
+                                           "articles (an export of another exercise?)"))
+            else:
+                skipped.append((str(path), "the export has no annotations"))
+        return submissions, skipped
 
 
 def _item(annotation: Annotation, spans: list[Span]) -> Item:

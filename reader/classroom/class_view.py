@@ -61,7 +61,7 @@ def build_class_view(
     summary = (
         f"class view · {len(report.students)} student{'s' if len(report.students) != 1 else ''} · "
         f"{len(report.key_items)} key item{'s' if len(report.key_items) != 1 else ''} · "
-        f"{agreement} · read only"
+        f"{agreement} · read only · f: one student's work"
     )
     return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,
                      summary, found_by, student_annotations, names)

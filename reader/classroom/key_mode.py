@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reader.classroom.candidates import Candidate, candidate_annotation, covered, read_candidates
 from reader.classroom.key_store import KEY_AUTHOR, KeyStore, open_key_store
-from reader.classroom.matching import DEFAULT_THRESHOLD, Item
+from reader.classroom.matching import DEFAULT_THRESHOLD
 from reader.classroom.pack import Pack
 from reader.model import Annotation, Article
 
@@ -38,24 +38,13 @@ class KeyMode:
 
     def in_key(self, candidate: Candidate, key: Iterable[Annotation]) -> bool:
         """Whether a key item covers the candidate, as `compare` would match it."""
-        return covered(candidate, [_item(a) for a in key], self.threshold)
+        return covered(candidate, key, self.threshold)
 
     def proposal(self, candidate: Candidate) -> Annotation:
         """The key item a candidate becomes when accepted: its passage(s) and the class's
         most common tag or relation; the "why" is the teacher's to write."""
         texts = {article.id: article.text for article in self.articles}
         return candidate_annotation(candidate, texts, KEY_AUTHOR)
-
-
-def _item(annotation: Annotation) -> Item:
-    return Item(
-        annotation.kind,
-        tuple((t.article_id, t.start, t.end) for t in annotation.targets),
-        tuple(t.quote.exact for t in annotation.targets),
-        annotation.note,
-        annotation.tags,
-        annotation.relation,
-    )
 
 
 def open_key_mode(pack: Pack, handins: Sequence[Path] = (), threshold: float = DEFAULT_THRESHOLD) -> KeyMode:

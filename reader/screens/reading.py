@@ -287,7 +287,9 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
         tabs: Tabs | None = next(iter(self.query("#article-tabs")), None)  # type: ignore[assignment]  # mounted after the first frame
         if pane is not None and pane.id and tabs is not None:
             tab_id = f"tab-{article_index(pane.id)}"
-            if tabs.active != tab_id:
+            # the Tabs widget is mounted a moment before its tabs: a key in between (Ctrl+B)
+            # finds no tab of that id yet, and Tabs raises; `_furnish` marks it once they are
+            if tabs.active != tab_id and tabs.query(f"#{tab_id}"):
                 tabs.active = tab_id
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:

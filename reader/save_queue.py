@@ -77,12 +77,14 @@ class SaveQueue:
             self._waiting.popleft()
             self.landed = number
         if self._follow_up_due and self.follow_up is not None:
+            # cleared first: a write added while it runs sets it again, for the next run
+            self._follow_up_due = False
             try:
                 self.follow_up()
             except Exception as error:  # noqa: BLE001 - tried again on the next run
+                self._follow_up_due = True
                 self.failure = str(error) or type(error).__name__
                 return False
-            self._follow_up_due = False
         self.failure = ""
         foreign, signature = self.store.seen()
         if foreign == self._seen_foreign:

@@ -196,3 +196,24 @@ def test_an_export_holds_every_change_made_before_it(store, articles, tmp_path):
     path, count = workspace.export("json")  # the claim was only queued
     assert count == 1 and workspace.saves.unsaved_count == 0
     assert [a["id"] for a in json.loads(path.read_text())["annotations"]] == [claim.id]
+
+
+def test_a_write_added_while_the_follow_up_runs_gets_a_follow_up_of_its_own(tmp_path):
+    """Key mode rewrites the key file after each run of saves: a change made while it is
+    being written must not be left out of the file."""
+    from reader.save_queue import SaveQueue
+    from reader.store import Store
+
+    queue = SaveQueue(Store.open(tmp_path / "db.json"))
+    seen: list[int] = []
+
+    def follow_up() -> None:
+        seen.append(len(seen))
+        if len(seen) == 1:  # a key pressed while the key file is written
+            queue.add(lambda: None)
+
+    queue.follow_up = follow_up
+    queue.add(lambda: None)
+    assert queue.run() and queue.unsaved_count == 2  # the new write, and its follow-up, wait
+    assert queue.run() and queue.unsaved_count == 0
+    assert seen == [0, 1]

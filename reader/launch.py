@@ -218,7 +218,9 @@ def key_session(mode: KeyMode) -> Session:
     articles = mode.articles[:MAX_OPEN]
     notices = list(mode.key.notices)
     notices += [f"skipped {file}: {reason}" for file, reason in mode.skipped]
-    items = len(store.annotations(a.id for a in mode.articles))
+    key = store.annotations(a.id for a in mode.articles)  # read once: the count, and those shown
+    open_ids = {a.id for a in articles}
+    items = len(key)
     banner = f"key mode · {items} key item{'s' if items != 1 else ''}"
     if mode.handins:
         banner += f" · {len(mode.candidates)} candidates from {mode.handins} hand-ins"
@@ -228,7 +230,7 @@ def key_session(mode: KeyMode) -> Session:
         author=KEY_AUTHOR,
         pack_tags=pack.tags,
         relations=pack.relations,
-        annotations=store.annotations(a.id for a in articles),
+        annotations=[a for a in key if any(t.article_id in open_ids for t in a.targets)],
         pack=pack,
         notices=notices,
         remember_author=False,

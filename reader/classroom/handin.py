@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from reader.export import write_export
 from reader.ingest import load_article
 from reader.ingest.sanitize import display_line
 from reader.ingest.urls import is_url
+from reader.model import Article
 from reader.store import Store
 
 
@@ -70,12 +72,12 @@ class HandIn:
     """True when it replaced the same student's earlier hand-in."""
 
 
-def pack_sources(pack: Pack) -> dict[str, str]:
-    """Article id → its file in the pack (a relative POSIX path), as the teacher has it."""
-    names: dict[str, str] = {}
-    for path in pack.articles:  # load_pack keeps them inside the pack folder
-        names[load_article(path).id] = path.relative_to(pack.folder).as_posix()
-    return names
+def pack_sources(pack: Pack, articles: Sequence[Article] | None = None) -> dict[str, str]:
+    """Article id → its file in the pack (a relative POSIX path), as the teacher has it;
+    `articles` are the pack's articles in pack order when they are read already."""
+    loaded = articles if articles is not None else [load_article(path) for path in pack.articles]
+    # load_pack keeps the files inside the pack folder
+    return {article.id: path.relative_to(pack.folder).as_posix() for article, path in zip(loaded, pack.articles)}
 
 
 def _author_of(path: Path) -> str | None:

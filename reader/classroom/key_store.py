@@ -110,7 +110,7 @@ def open_key_store(pack: Pack) -> KeyStore:
     store = Store.open(pack.folder / STORE_FOLDER / STORE_FILE)
     articles = list(load_pack_articles(pack.folder))
     store.put_many(articles)  # the key file carries their texts; a no-op once they are in
-    key = KeyStore(pack, store, key_file, pack_sources(pack), articles)
+    key = KeyStore(pack, store, key_file, pack_sources(pack, articles), articles)
     if key_file.is_file() and _digest(key_file) != store.get_meta(_WRITTEN):
         key.notices.append(_take_key_file(key))
     return key
@@ -118,13 +118,13 @@ def open_key_store(pack: Pack) -> KeyStore:
 
 def _take_key_file(key: KeyStore) -> str:
     """Set the database to exactly the key file's annotations; the notice saying so."""
-    from reader.export.importing import import_files
-
-    shown = display_line(str(key.key_file))
-    reports = import_files(key.store, [key.key_file], key.articles)
+    from reader.export.importing import apply
     from reader.export.reading import read_file
 
-    wanted = {annotation.id for annotation in read_file(key.key_file).annotations}
+    shown = display_line(str(key.key_file))
+    parsed = read_file(key.key_file)  # read and checked once: a bad file changes nothing
+    reports = apply(key.store, [parsed], key.articles)
+    wanted = {annotation.id for annotation in parsed.annotations}
     with key.store.transaction():
         for annotation in key.store.annotations():
             if annotation.id not in wanted:

@@ -41,7 +41,7 @@ from reader.classroom.matching import (
     check_threshold,
     item_score,
 )
-from reader.classroom.submissions import Submission, SubmissionReader
+from reader.classroom.submissions import Submission, SubmissionReader, student_names
 from reader.model import Annotation
 
 SPLIT_TAGS = "split tags"
@@ -123,7 +123,7 @@ def cluster(
     not in it come after, by id. Two submissions with the same author are two students:
     their names get the file's name added."""
     check_threshold(threshold)
-    names = _student_names(submissions)
+    names = student_names(submissions)
     items: list[Item] = []
     owner: list[int] = []
     for student, submission in enumerate(submissions):
@@ -261,12 +261,6 @@ def _candidate(items: list[Item], owners: list[int], names: list[str], threshold
         relation=relation,
         members=tuple(items[i] for i in order),
     )
-
-
-def _student_names(submissions: Sequence[Submission]) -> list[str]:
-    """Each submission's student name; a name two submissions share gets the file's name."""
-    counts = Counter(s.author for s in submissions)
-    return [s.author if counts[s.author] == 1 else f"{s.author} ({Path(s.file).name})" for s in submissions]
 
 
 def _annotation_item(annotation: Annotation) -> Item:

@@ -11,6 +11,7 @@ from reader.classroom.heat import HeatRuns, heat
 from reader.classroom.key_store import KEY_AUTHOR
 from reader.classroom.matching import DEFAULT_THRESHOLD, Item
 from reader.classroom.pack import load_pack_articles
+from reader.classroom.submissions import student_names
 from reader.errors import UserError
 from reader.model import Annotation, Article
 
@@ -48,7 +49,7 @@ def build_class_view(
         annotation = _annotation(item, texts, KEY_AUTHOR)  # with the key's tags and "why" (its note)
         key_annotations.append(annotation)
         found_by[annotation.id] = count
-    names = _unique_names([s.author for s in report.submissions])
+    names = student_names(report.submissions)
     student_annotations = [
         _annotation(item, texts, name)
         for name, submission in zip(names, report.submissions)
@@ -76,15 +77,3 @@ def _annotation(item: Item, texts: dict[str, str], author: str) -> Annotation:
         tags=item.tags if item.kind == "claim" else (),
         relation=item.relation if item.kind == "link" else "",
     )
-
-
-def _unique_names(names: list[str]) -> list[str]:
-    """Each student's name, with " (2)", " (3)" after a name already taken: two hand-ins by
-    students of one name stay two entries of the filter."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        name = name.strip() or "unnamed"
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return unique

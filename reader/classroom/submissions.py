@@ -85,6 +85,13 @@ class SubmissionReader:
         return submissions, skipped
 
 
+def student_names(submissions: Sequence[Submission]) -> list[str]:
+    """Each submission's student name; a name two submissions share gets the file's name,
+    so two students of one name stay two (in the candidates' counts, the class view's filter)."""
+    counts = Counter(s.author for s in submissions)
+    return [s.author if counts[s.author] == 1 else f"{s.author} ({Path(s.file).name})" for s in submissions]
+
+
 def _item(annotation: Annotation, spans: list[Span]) -> Item:
     return Item(
         annotation.kind,

@@ -149,3 +149,12 @@ async def test_the_palette_offers_the_teachers_commands_that_work_here(make_clas
         await pilot.pause()
     written = sorted(p.name for p in (tmp_path / "feedback").iterdir())
     assert "class.md" in written and len(written) == STUDENTS + 1
+
+
+def test_two_hand_ins_by_one_name_stay_two_students(tmp_path, seeds):
+    key = key_annotations()
+    first = write_native(tmp_path / "ana-1.json", key[:2], "Ana")
+    second = write_native(tmp_path / "ana-2.json", key[2:4], "Ana")
+    view = build_class_view(seeds / "key.json", [first, second], seeds)
+    assert view.student_names == ["Ana (ana-1.json)", "Ana (ana-2.json)"]
+    assert {a.author for a in view.student_annotations} == set(view.student_names)

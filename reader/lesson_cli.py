@@ -76,12 +76,18 @@ def _scoring_arguments(parser: argparse.ArgumentParser) -> None:
 def _lesson(args: argparse.Namespace) -> Lesson:
     """The key, the pack and the hand-ins the arguments name; skipped files said on stderr."""
     from reader.classroom.lesson import resolve_lesson
-    from reader.ingest.sanitize import display_line
 
     lesson = resolve_lesson(args.lesson, args.handins, args.pack)
-    for file, reason in lesson.skipped:
-        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    _say_skipped(lesson.skipped)
     return lesson
+
+
+def _say_skipped(skipped: Sequence[tuple[str, str]]) -> None:
+    """One line on stderr for each file not read, with the reason."""
+    from reader.ingest.sanitize import display_line
+
+    for file, reason in skipped:
+        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
 
 
 def class_parser() -> argparse.ArgumentParser:
@@ -157,8 +163,7 @@ def run_compare(argv: Sequence[str]) -> int:
     if not report.students:
         first, reason = report.skipped[0]
         raise UserError(f"no student file could be scored; {first}: {reason}")
-    for file, reason in report.skipped:
-        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    _say_skipped(report.skipped)
     report.skipped = lesson.skipped + report.skipped  # every file not scored, in the reports too
     if args.format is None and not args.output:
         from reader.compare_table import print_compare_table  # Rich: only for the table
@@ -296,14 +301,9 @@ def run_key(argv: Sequence[str]) -> int:
             f"{args.lesson}: not an exercise pack (no pack.toml); make one with "
             "presscheck pack create LESSON FILE... --title T"
         )
-    handins, skipped = expand_handins(args.handins) if args.handins else ([], [])
-    for file, reason in skipped:
-        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
-    if args.handins and not handins:
-        raise UserError(f"{args.handins[0]}: no hand-ins (.json files) to draw candidates from")
+    handins, skipped = expand_handins(args.handins) if args.handins else ([], [])  # none: a UserError
     mode = open_key_mode(load_pack(args.lesson), handins, args.threshold)
-    for file, reason in mode.skipped:
-        print(display_line(f"skipped {file}: {reason}"), file=sys.stderr)
+    _say_skipped(skipped + mode.skipped)
     from reader.app import PresscheckApp
 
     PresscheckApp(key_session(mode)).run()

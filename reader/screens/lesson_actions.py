@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from reader.ingest.sanitize import display_line
-from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
+from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter, one_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,14 +53,10 @@ def candidate_text(candidate: Candidate, in_key: bool) -> Text:
         text.append(f"  ⚑ {display_line(flag)}", style="italic")
     pair = len(candidate.quotes) > 1
     for index, quote in enumerate(candidate.quotes):
-        quote = " ".join(display_line(quote).split())
-        quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rstrip() + "…"
-        text.append(f"\n{'AB'[index] + ' ' if pair else ''}“{quote}”", style="italic")
+        text.append(f"\n{'AB'[index] + ' ' if pair else ''}“{one_line(quote, QUOTE_CHARS)}”", style="italic")
     for student, note in candidate.notes[:NOTES_SHOWN]:
-        note = " ".join(display_line(note).split())
-        note = note if len(note) <= QUOTE_CHARS else note[: QUOTE_CHARS - 1].rstrip() + "…"
         text.append(f"\n{display_line(student)}: ", style="dim bold")
-        text.append(note, style="dim")
+        text.append(one_line(note, QUOTE_CHARS), style="dim")
     if len(candidate.notes) > NOTES_SHOWN:
         text.append(f"\n+{len(candidate.notes) - NOTES_SHOWN} more notes", style="dim")
     return text

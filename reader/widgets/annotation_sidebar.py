@@ -52,9 +52,10 @@ class SidebarFilter:
         return f"tag “{self.tag}”" if self.tag else ""
 
 
-def _quote(text: str) -> str:
+def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
+    """`text` safe and on one line, cut to `limit` characters with "…"."""
     text = " ".join(display_line(text).split())
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def entry_text(annotation: Annotation, badge: str = "") -> Text:
@@ -71,9 +72,9 @@ def entry_text(annotation: Annotation, badge: str = "") -> Text:
     pair = len(annotation.targets) > 1
     for index, target in enumerate(annotation.targets):
         label = f"{'AB'[index]} " if pair else ""
-        text.append(f"\n{label}“" + _quote(target.quote.exact) + "”", style="italic")
+        text.append(f"\n{label}“" + one_line(target.quote.exact) + "”", style="italic")
     if annotation.note:
-        text.append("\n" + _quote(annotation.note))
+        text.append("\n" + one_line(annotation.note))
     return text
 
 

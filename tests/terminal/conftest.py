@@ -23,6 +23,8 @@ finally:
 POLL_SLEEP = 0.05
 """Seconds between two screen captures while a test waits: nothing is timed here, so the
 apps under test get the cores."""
+SETTLE_TIMEOUT = 1.0
+"""Seconds a wait goes on capturing, once the screen is there, for the repaint to finish."""
 KEY_PAUSE = 0.05
 """Seconds between two keys a test presses, as a person's would be apart."""
 
@@ -46,10 +48,25 @@ class Program:
         """The first screen for which `ready(screen)` holds; AssertionError with the last
         screen when none does within `timeout` seconds."""
         try:
-            return self.terminal.wait_for(self.pane, ready, timeout, what=what)[1]
+            screen = self.terminal.wait_for(self.pane, ready, timeout, what=what)[1]
         except TerminalError as error:
             screen = getattr(error, "screen", "")
             raise AssertionError(f"{self.name}: {error}; the screen was:\n{screen}") from None
+        return self._settled(screen, ready)
+
+    def _settled(self, screen: str, ready: Callable[[str], bool]) -> str:
+        """`screen`, or a later one once the repaint it may have been caught in is over:
+        tmux can be captured halfway through a frame (the first lines new, the rest not yet
+        drawn). The latest screen that still satisfies `ready`, after two alike captures or
+        SETTLE_TIMEOUT seconds."""
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SLEEP)
+            again = self.screen()
+            if again == screen or not ready(again):
+                break
+            screen = again
+        return screen
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         """The first screen showing `text`."""

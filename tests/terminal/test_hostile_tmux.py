@@ -166,9 +166,13 @@ def test_a_url_opens_after_a_progress_indicator_and_a_dead_one_says_so(launch, t
     page = App(launch, "url", tmp_path, [f"{pages_server}/slow/harbour-bridge.html"])
     dead = App(launch, "dead", tmp_path, ["http://127.0.0.1:9/news"])
     page.wait_for("Fetching http://127.0.0.1")
-    screen = page.wait_for("Maria Okonkwo")
+    # Wait for the whole first frame: tmux can be captured halfway through a repaint.
+    screen = page.program.wait_until(
+        lambda screen: "Maria Okonkwo" in screen and "About 40,000 vehicles cross the bridge" in screen,
+        "the article's byline and first paragraph",
+        30.0,
+    )
     assert "Harbour bridge closed after inspectors find cracked cables" in screen
-    assert "About 40,000 vehicles cross the bridge" in screen
     assert "Cheap flights" not in screen and "harbourwatcher" not in screen  # ads, comments
     started = time.monotonic()
     screen = dead.wait_for("connection was refused", timeout=FETCH_TIMEOUT + 10)

@@ -6,10 +6,13 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.reactive import var
+from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.atomic_write import write_atomically
@@ -17,19 +20,26 @@ from reader.commands import PresscheckCommands
 from reader.gc_policy import settle_after_start_up
 from reader.ingest.sanitize import display_line, display_text
 from reader.launch import Session
+from reader.live_lesson_watch import LiveLessonWatch
 from reader.resources import resource_folder
 from reader.save_queue import SaveQueue
 from reader.screens.reading import ReadingScreen
 from reader.widgets.worker_failures import ReportsWorkerFailures
 from reader.workspace import Workspace
 
+if TYPE_CHECKING:
+    from reader.classroom.live_lesson import LiveLesson
+
 RETRY_SECONDS = 5.0
 """How often a failed save is tried again."""
 WATCH_SECONDS = 2.0
 """How often the database file is checked for changes by another presscheck."""
+LESSON_SECONDS = 0.5
+"""How often a live lesson's sessions look for news: the teacher's view for the students'
+saves (shown within a second), a student's for the end of the lesson."""
 
 
-class PresscheckApp(ReportsWorkerFailures, App[None]):
+class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
     """Close reading of the news: articles side by side, annotated and saved at once."""
 
     CSS_PATH = resource_folder("styles") / "app.tcss"
@@ -42,26 +52,49 @@ class PresscheckApp(ReportsWorkerFailures, App[None]):
     save_state: var[str] = var("saved")
     """`saved`, `saving`, or the reason the last save failed."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | None = None, *, lesson: LiveLesson | None = None) -> None:
+        """The app over `session`; or, for a student of a live lesson (`lesson`, no session
+        yet), a sign-in screen first, whose name opens the student's own session."""
         super().__init__()
-        self.session = session
-        self.saves = SaveQueue(session.store, on_add=self._save_soon)
-        if session.key_mode is not None:  # every save also rewrites the pack's key file
-            self.saves.follow_up = session.key_mode.key.write_key_file
-        self.workspace = Workspace(session, self.saves)
-        """Everything the screens show and change; they get it, not the app."""
         self._save_lock = asyncio.Lock()
         self._retry_timer: Timer | None = None
+        self._signing_in = lesson
+        self._class_signature: object = None
+        if session is not None:
+            self._take(session)
+
+    def _take(self, session: Session) -> None:
+        self.session = session
+        self.saves = SaveQueue(session.store, on_add=self._save_soon)
+        self.saves.follow_up = session.follow_up  # key mode: the key file; a seat: its live copy
+        self.workspace = Workspace(session, self.saves)
+        """Everything the screens show and change; they get it, not the app."""
 
     def on_mount(self) -> None:
-        title = display_line(self.session.pack.title) if self.session.pack else "presscheck"
-        if self.session.key_mode is not None:
-            title = f"answer key · {title}"
-        elif self.session.read_only:
-            title = f"class view · {title}"
-        self.sub_title = title
         self.call_after_refresh(settle_after_start_up)  # a full collection was a 50-70 ms hitch
+        if self._signing_in is not None:
+            self.sub_title = display_line(self._signing_in.pack.title)
+            return
+        self._started()
+
+    def begin(self, session: Session) -> None:
+        """A student has signed in: their session takes the sign-in screen's place."""
+        self._take(session)
+        self._signing_in = None
+        self.switch_screen(self._reading_screen())
+        self._started()
+
+    def _started(self) -> None:
+        session = self.session
+        title = display_line(session.pack.title) if session.pack else "presscheck"
+        if session.key_mode is not None:
+            title = f"answer key · {title}"
+        elif session.read_only:
+            title = f"{'live ' if session.lesson else ''}class view · {title}"
+        self.sub_title = title
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
+        if session.lesson is not None:
+            self.set_interval(LESSON_SECONDS, self._check_lesson, name="watch-lesson")
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -72,17 +105,25 @@ class PresscheckApp(ReportsWorkerFailures, App[None]):
         super().notify(display_text(message), title=display_text(title), severity=severity,
                        timeout=timeout, markup=markup)
 
-    def get_default_screen(self) -> ReadingScreen:
-        """The first screen is the reading screen itself, rather than one pushed over
-        Textual's default screen: that empty screen was composed, styled and drawn first
-        (~15 ms before the first frame)."""
-        screen = ReadingScreen(self.workspace)
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen is the reading screen itself (or a student's sign-in), rather
+        than one pushed over Textual's default screen: that empty screen was composed,
+        styled and drawn first (~15 ms before the first frame)."""
+        if self._signing_in is not None:
+            from reader.screens.sign_in import SignInScreen
+
+            screen: Screen[None] = SignInScreen(self._signing_in)
+        else:
+            screen = self._reading_screen()
         # What push_screen gives every screen it pushes, and switch_screen takes back from
         # the screen it replaces: without it opening other articles, a switch, fails
         # (IndexError; Textual issue #2650). A mode's base screen has the same problem,
         # and a mode made at start-up is also drawn once for nothing (~120 ms).
         screen._push_result_callback(self, None)
         return screen
+
+    def _reading_screen(self) -> ReadingScreen:
+        return ReadingScreen(self.workspace)
 
     @property
     def reading_screen(self) -> ReadingScreen | None:
@@ -133,6 +174,8 @@ class PresscheckApp(ReportsWorkerFailures, App[None]):
 
     async def _check_external_change(self) -> None:
         """Pick up a database changed by another presscheck (or `presscheck import`)."""
+        if self._signing_in is not None:
+            return
         saves = self.saves
         if saves.busy or self.session.read_only:
             return

@@ -7,6 +7,7 @@ server never holds up the start. The app keeps what is open later in a `Workspac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
     from reader.classroom.compare import Report
     from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
+    from reader.classroom.live_lesson import LiveLesson, Seat  # only `serve --class` has one
 
 MAX_OPEN = 4
 """Articles opened side by side at the start; the others wait in the library."""
@@ -73,6 +75,15 @@ class Session:
     """The class view: the compare report it shows (the palette writes its feedback)."""
     badges: dict[str, str] = field(default_factory=dict)
     """Annotation id → a few words the sidebar adds to it (the class view: "found by 2/3")."""
+    follow_up: Callable[[], object] | None = None
+    """Run after every run of saves, as part of the save: key mode rewrites the pack's key
+    file, a lesson seat its live copy for the teacher's view."""
+    lesson: LiveLesson | None = None
+    """`serve --class`: the live lesson this session is a seat of, or the teacher's view of."""
+    hand_in_folder: Path | None = None
+    """Where `h` writes the hand-in (the working folder when None)."""
+    seat: Seat | None = None
+    """A student's seat in a live lesson, held (locked) while the session runs."""
 
     @cached_property
     def tags(self) -> tuple[Tag, ...]:
@@ -236,4 +247,31 @@ def key_session(mode: KeyMode) -> Session:
         remember_author=False,
         key_mode=mode,
         banner=banner,
+        follow_up=mode.key.write_key_file,
     )
+
+
+def seat_session(lesson: LiveLesson, seat: Seat, name: str) -> Session:
+    """A student's session in a live lesson: the pack over the seat's own database, under
+    the name the seat was first taken with; the live copy is written at once, so the
+    teacher's view lists the student as soon as they sign in."""
+    from reader.classroom.live_lesson import AUTHOR_KEY
+
+    author = seat.author() or name
+    session = prepare_session([str(lesson.pack.folder)], seat.db, author=author)
+    store = session.store
+    if store.get_meta(AUTHOR_KEY, "") != author:
+        store.set_meta(AUTHOR_KEY, author)
+    seat.write_live_copy(store, author)
+    session.follow_up = lambda: seat.write_live_copy(store, author)
+    session.lesson = lesson
+    session.seat = seat
+    session.hand_in_folder = lesson.handins
+    return session
+
+
+def watch_session(lesson: LiveLesson, view: ClassView, store: Store) -> Session:
+    """The teacher's live class view: the class view of the students' live copies."""
+    session = class_session(view, lesson.pack, store)
+    session.lesson = lesson
+    return session

@@ -11,7 +11,7 @@ from reader.classroom.heat import HeatRuns, heat
 from reader.classroom.key_store import KEY_AUTHOR
 from reader.classroom.matching import DEFAULT_THRESHOLD, Item
 from reader.classroom.pack import load_pack_articles
-from reader.classroom.submissions import student_names
+from reader.classroom.submissions import SubmissionReader, student_names
 from reader.errors import UserError
 from reader.model import Annotation, Article
 
@@ -24,7 +24,8 @@ class ClassView:
     key_annotations: list[Annotation]
     heat: dict[str, HeatRuns]
     students: int
-    report: Report
+    report: Report | None
+    """None in a live lesson's view before the key has items: nothing to score against."""
     summary: str = ""
     found_by: dict[str, int] = field(default_factory=dict)
     """Key annotation id → how many students found it."""
@@ -66,6 +67,42 @@ def build_class_view(
     )
     return ClassView(articles, key_annotations, heat(report.submissions), len(report.students), report,
                      summary, found_by, student_annotations, names)
+
+
+def live_class_view(
+    key: Path | None, students: list[Path], pack_folder: Path, threshold: float = DEFAULT_THRESHOLD
+) -> ClassView:
+    """The class view of a lesson under way (`serve --class`): the students' live copies,
+    scored when the key has items; before that (or before any student has signed in), the
+    key as far as it goes and the class's marks and heat, unscored."""
+    if key is not None and students:
+        try:
+            view = build_class_view(key, students, pack_folder, threshold)
+        except UserError:
+            pass  # an empty or unreadable key: shown unscored below
+        else:
+            view.summary = f"live {view.summary}"
+            return view
+    reader = SubmissionReader(pack_folder)
+    submissions, _skipped = reader.read_students(students)
+    articles = list(load_pack_articles(pack_folder))
+    texts = {article.id: article.text for article in articles}
+    key_items = []
+    if key is not None:
+        try:
+            key_items = reader.read(key)[0].items
+        except (UserError, OSError, ValueError):
+            key_items = []
+    names = student_names(submissions)
+    student_annotations = [
+        _annotation(item, texts, name) for name, submission in zip(names, submissions) for item in submission.items
+    ]
+    count = len(submissions)
+    scored = "no key items yet: unscored" if not key_items else "waiting for students"
+    summary = (f"live class view · {count} student{'s' if count != 1 else ''} · {scored} · "
+               "f: one student's work")
+    return ClassView(articles, [_annotation(item, texts, KEY_AUTHOR) for item in key_items],
+                     heat(submissions), count, None, summary, {}, student_annotations, names)
 
 
 def _annotation(item: Item, texts: dict[str, str], author: str) -> Annotation:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
+    from reader.classroom.class_view import ClassView
     from reader.classroom.compare import Report
     from reader.classroom.candidates import Candidate
     from reader.model import Annotation
@@ -87,6 +88,8 @@ class LessonActions(_ScreenBase):
             return session.class_report is not None
         if action == "write_handout":
             return session.key_mode is not None
+        if action == "end_lesson":
+            return session.lesson is not None and session.read_only
         return not (session.key_mode is not None and action in NOT_IN_KEY_MODE)
 
     PALETTE_ONLY = (
@@ -97,6 +100,54 @@ class LessonActions(_ScreenBase):
     )
     """The teacher's commands that have no key: (name, action, help), in the palette where
     `lesson_check_action` allows them."""
+
+    # a live lesson (serve --class) ----------------------------------------------------------
+
+    def show_class(self, view: ClassView) -> None:
+        """The teacher's live view: the students saved; show the class as it now is."""
+        from reader.widgets.status_bar import StatusBar
+
+        session = self.workspace.session
+        session.heat, session.heat_students = view.heat, view.students
+        session.students = tuple(view.student_names)
+        session.class_report = view.report
+        session.banner = view.summary
+        session.badges = {key_id: f"found by {count}/{view.students}" for key_id, count in view.found_by.items()}
+        shown = [*view.key_annotations, *view.student_annotations]
+        self.workspace.annotations = {a.id: a for a in shown}
+        for pane in self.panes:  # type: ignore[attr-defined]
+            pane.set_heat(view.heat.get(pane.article.id, []), view.students)
+        status = self.query_one(StatusBar)
+        status.banner = view.summary
+        status.refresh()
+        self._show_annotations()
+        self.refresh_bindings()  # feedback can be written once there are scores
+
+    def action_end_lesson(self) -> None:
+        from reader.screens.live_lesson_dialogs import EndLessonDialog
+
+        lesson = self.workspace.session.lesson
+        if lesson is None:
+            return
+
+        def chosen(end: bool | None) -> None:
+            if end:
+                self.run_worker(self._end_lesson(), group="export", exit_on_error=False)
+
+        self.app.push_screen(EndLessonDialog(len(self.workspace.session.students), str(lesson.handins)), chosen)
+
+    async def _end_lesson(self) -> None:
+        import asyncio
+
+        lesson = self.workspace.session.lesson
+        assert lesson is not None
+        ended = await asyncio.to_thread(lesson.end)
+        message = f"The lesson has ended: {len(ended.handed_in)} hand-in(s) in {lesson.handins}"
+        if ended.failed:
+            seat, reason = ended.failed[0]
+            message += f"; {len(ended.failed)} could not be written ({seat}: {reason})"
+        self.notify(message, title="End of the lesson", severity="error" if ended.failed else "information",
+                    timeout=20, markup=False)
 
     def action_write_feedback(self) -> None:
         report = self.workspace.session.class_report
@@ -141,12 +192,15 @@ class LessonActions(_ScreenBase):
         """The class view opens on the answer key; the filter (f) picks a student."""
         from reader.classroom.key_store import KEY_AUTHOR
 
-        return SidebarFilter(author=KEY_AUTHOR) if self.workspace.session.students else SidebarFilter()
+        session = self.workspace.session
+        class_view = session.students or (session.lesson is not None and session.read_only)
+        return SidebarFilter(author=KEY_AUTHOR) if class_view else SidebarFilter()
 
     def pane_annotations(self, annotations: list[Annotation]) -> list[Annotation]:
         """What the panes mark: in the class view what the sidebar lists (the key, or one
         student's work over the class's heat); elsewhere every annotation."""
-        if self.workspace.session.students:
+        session = self.workspace.session
+        if session.students or (session.lesson is not None and session.read_only):
             return [a for a in annotations if self.sidebar_filter.keeps(a)]
         return annotations
 

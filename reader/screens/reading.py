@@ -82,6 +82,8 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
         Binding("escape", "cancel_mark", "Cancel mark", show=False, id="cancel_mark"),
         Binding("i", "instructions", "Instructions", id="instructions", show=False,
                 tooltip="The exercise's instructions"),
+        Binding("E", "end_lesson", "End lesson", id="end_lesson",
+                tooltip="Hand in every student's work and end the live lesson"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 

@@ -31,6 +31,7 @@ from reader.model import Annotation, Article
 from reader.store import Store
 
 if TYPE_CHECKING:
+    from reader.classroom.candidates import Candidate
     from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
     from reader.classroom.compare import Report
     from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
@@ -84,6 +85,8 @@ class Session:
     """Where `h` writes the hand-in (the working folder when None)."""
     seat: Seat | None = None
     """A student's seat in a live lesson, held (locked) while the session runs."""
+    candidates: list[Candidate] = field(default_factory=list)
+    """The teacher's live class view: the class's marks, clustered, to accept into the key."""
 
     @cached_property
     def tags(self) -> tuple[Tag, ...]:
@@ -274,4 +277,5 @@ def watch_session(lesson: LiveLesson, view: ClassView, store: Store) -> Session:
     """The teacher's live class view: the class view of the students' live copies."""
     session = class_session(view, lesson.pack, store)
     session.lesson = lesson
+    session.candidates = view.candidates
     return session

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.anchoring import describe
+from reader.classroom.candidates import Candidate, read_candidates
 from reader.classroom.compare import Report, compare
 from reader.classroom.heat import HeatRuns, heat
 from reader.classroom.key_store import KEY_AUTHOR
@@ -32,6 +33,8 @@ class ClassView:
     student_annotations: list[Annotation] = field(default_factory=list)
     """Every scored student's annotations, by the student's name (the sidebar's filter)."""
     student_names: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    """A live lesson's view: what the class marked, clustered, for the key (the debrief)."""
 
 
 def build_class_view(
@@ -75,6 +78,7 @@ def live_class_view(
     """The class view of a lesson under way (`serve --class`): the students' live copies,
     scored when the key has items; before that (or before any student has signed in), the
     key as far as it goes and the class's marks and heat, unscored."""
+    candidates = read_candidates(pack_folder, students, threshold)[0] if students else []
     if key is not None and students:
         try:
             view = build_class_view(key, students, pack_folder, threshold)
@@ -82,6 +86,7 @@ def live_class_view(
             pass  # an empty or unreadable key: shown unscored below
         else:
             view.summary = f"live {view.summary}"
+            view.candidates = candidates
             return view
     reader = SubmissionReader(pack_folder)
     submissions, _skipped = reader.read_students(students)
@@ -102,7 +107,7 @@ def live_class_view(
     summary = (f"live class view · {count} student{'s' if count != 1 else ''} · {scored} · "
                "f: one student's work")
     return ClassView(articles, [_annotation(item, texts, KEY_AUTHOR) for item in key_items],
-                     heat(submissions), count, None, summary, {}, student_annotations, names)
+                     heat(submissions), count, None, summary, {}, student_annotations, names, candidates)
 
 
 def _annotation(item: Item, texts: dict[str, str], author: str) -> Annotation:

@@ -23,7 +23,7 @@ from pathlib import Path
 from reader.classroom.pack import PACK_FILE, Pack
 from reader.errors import UserError
 from reader.ingest.sanitize import display_line
-from reader.model import Article
+from reader.model import Annotation, Article
 from reader.store import Store
 
 KEY_FILE = "key.json"
@@ -114,6 +114,17 @@ def open_key_store(pack: Pack) -> KeyStore:
     if key_file.is_file() and _digest(key_file) != store.get_meta(_WRITTEN):
         key.notices.append(_take_key_file(key))
     return key
+
+
+def add_to_key(pack: Pack, annotation: Annotation) -> int:
+    """One item into the pack's key from outside key mode (the live class view, during the
+    debrief): saved as key mode saves, database then key file; how many items it holds."""
+    key = open_key_store(pack)
+    try:
+        key.store.put_annotation(annotation)
+        return key.write_key_file()
+    finally:
+        key.store.close()
 
 
 def _take_key_file(key: KeyStore) -> str:

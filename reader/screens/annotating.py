@@ -58,7 +58,9 @@ class AnnotatingActions(_ScreenBase):
 
     def _dialog(self, *args: Any, **kwargs: Any) -> AnnotationDialog:
         """The annotation dialog; in key mode its note is the key item's "why"."""
-        return _annotation_dialog(*args, why=self.workspace.session.key_mode is not None, **kwargs)
+        session = self.workspace.session
+        writing_key = session.key_mode is not None or (session.lesson is not None and session.read_only)
+        return _annotation_dialog(*args, why=writing_key, **kwargs)
 
     def _selected_target(self) -> Target | None:
         pane = self.active_pane

@@ -204,40 +204,65 @@ class LessonActions(_ScreenBase):
             return [a for a in annotations if self.sidebar_filter.keeps(a)]
         return annotations
 
+    def _live_view(self) -> bool:
+        session = self.workspace.session
+        return session.lesson is not None and session.read_only
+
     def sidebar_extras(self, annotations: list[Annotation]) -> dict[str, Any]:
-        """Key mode with hand-ins: the class's candidates, below the key's items."""
-        mode = self.workspace.session.key_mode
-        if mode is None:
+        """Key mode with hand-ins, and a live lesson's class view: the class's candidates,
+        below the key's items (Enter takes one into the key)."""
+        session = self.workspace.session
+        mode = session.key_mode
+        if mode is not None:
+            candidates, title = mode.candidates, f"Candidates of {mode.handins} hand-ins"
+
+            def in_key(candidate: Candidate) -> bool:
+                return mode.in_key(candidate, annotations)
+        elif self._live_view():
+            from reader.classroom.candidates import covered
+            from reader.classroom.key_store import KEY_AUTHOR
+
+            key = [a for a in annotations if a.author == KEY_AUTHOR]
+            candidates, title = session.candidates, f"What the class marked ({len(session.students)} students)"
+
+            def in_key(candidate: Candidate) -> bool:
+                return covered(candidate, key)
+        else:
             return {}
-        if not mode.candidates:
+        if not candidates:
             return {"title": "Answer key"}
-        entries = [
-            (f"{CANDIDATE_PREFIX}{index}", candidate_text(candidate, mode.in_key(candidate, annotations)))
-            for index, candidate in enumerate(mode.candidates)
-        ]
-        return {"title": "Answer key", "extra": entries, "extra_title": f"Candidates of {mode.handins} hand-ins"}
+        entries = [(f"{CANDIDATE_PREFIX}{index}", candidate_text(candidate, in_key(candidate)))
+                   for index, candidate in enumerate(candidates)]
+        return {"title": "Answer key", "extra": entries, "extra_title": title}
 
     def on_annotation_sidebar_extra_chosen(self, event: AnnotationSidebar.ExtraChosen) -> None:
-        mode = self.workspace.session.key_mode
-        if mode is None or not event.entry_id.startswith(CANDIDATE_PREFIX):
+        session = self.workspace.session
+        candidates = session.key_mode.candidates if session.key_mode is not None else session.candidates
+        if not event.entry_id.startswith(CANDIDATE_PREFIX):
             return
-        self.accept_candidate(mode.candidates[int(event.entry_id.removeprefix(CANDIDATE_PREFIX))])
+        index = int(event.entry_id.removeprefix(CANDIDATE_PREFIX))
+        if index < len(candidates):
+            self.accept_candidate(candidates[index])
 
     def accept_candidate(self, candidate: Candidate) -> None:
         """Show the candidate's passage(s) and open the dialog to add it to the key, with
         the class's most common tag or relation chosen; the teacher writes the why."""
-        mode = self.workspace.session.key_mode
-        assert mode is not None
+        from reader.classroom.candidates import candidate_annotation
+        from reader.classroom.key_store import KEY_AUTHOR
+
+        session = self.workspace.session
         try:
-            proposal = mode.proposal(candidate)
-        except ValueError:  # a student's mark that no longer lands in the text (orphaned)
+            if session.key_mode is not None:
+                proposal = session.key_mode.proposal(candidate)
+            else:  # the live class view: its session holds every article of the pack
+                proposal = candidate_annotation(candidate, {a.id: a.text for a in session.articles}, KEY_AUTHOR)
+        except (ValueError, KeyError):  # a student's mark that no longer lands in the text (orphaned)
             self.notify("That candidate's passage is not in the article as it is now; mark it by hand.",
                         severity="warning")
             return
         self.jump_to(proposal)
         from reader.screens.annotation_dialog import AnnotationFields
 
-        session = self.workspace.session
         dialog = self._dialog(
             proposal.kind,
             [t.quote.exact for t in proposal.targets],
@@ -249,9 +274,31 @@ class LessonActions(_ScreenBase):
         def accepted(fields: AnnotationFields | None) -> None:
             if fields is None:
                 return
+            if session.key_mode is None:  # the live class view: straight into the pack's key
+                from dataclasses import replace
+
+                item = replace(proposal, tags=fields.tags, relation=fields.relation, note=fields.note)
+                self.run_worker(self._add_to_key(item, candidate.label), group="export", exit_on_error=False)
+                return
             self.workspace.add(proposal.kind, proposal.targets, tags=fields.tags, relation=fields.relation,
                                note=fields.note)
             self._show_annotations()
             self._say(f"Added to the key: the {proposal.kind} {candidate.label} of the class marked · u undoes")
 
         self.app.push_screen(dialog, accepted)
+
+    async def _add_to_key(self, item: Annotation, label: str) -> None:
+        import asyncio
+
+        from reader.classroom.key_store import add_to_key
+        from reader.errors import UserError
+
+        session = self.workspace.session
+        assert session.lesson is not None
+        try:
+            count = await asyncio.to_thread(add_to_key, session.lesson.pack, item)
+        except (UserError, OSError) as error:
+            self.notify(f"Not added to the key: {error}", severity="error", timeout=10, markup=False)
+            return
+        self._say(f"Added to the key ({count} items): the {item.kind} {label} of the class marked; "
+                  "the scores follow in a moment")

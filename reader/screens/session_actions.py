@@ -106,13 +106,22 @@ class SessionActions(_ScreenBase):
 
         from reader.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(str(self.workspace.store.path.parent)), chosen)
+        where = "your browser's downloads" if self.workspace.session.seat else str(self.workspace.store.path.parent)
+        self.app.push_screen(ExportDialog(where), chosen)
 
     async def _export(self, format: str) -> None:
         try:
             path, count = await asyncio.to_thread(self.workspace.export, format)
         except UserError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        if self.workspace.session.seat is not None:
+            # a student in a browser (serve --class): the file is theirs to download; where
+            # it sits on the teacher's computer is none of their business
+            self.app.deliver_binary(path, save_filename=path.name)
+            self.notify(f"Exported {count} annotation(s): your browser downloads {path.name}", title="Export",
+                        timeout=10, markup=False)
+            self._say(f"Exported: {path.name}")
             return
         self.notify(f"Exported {count} annotation(s) to {path}", title="Export", timeout=10, markup=False)
         problems = self.workspace.store.problems
@@ -129,9 +138,16 @@ class SessionActions(_ScreenBase):
 
     async def _hand_in(self) -> None:
         try:
-            path, count = await asyncio.to_thread(self.workspace.hand_in, Path.cwd())
+            path, count = await asyncio.to_thread(
+                self.workspace.hand_in, self.workspace.session.hand_in_folder or Path.cwd()
+            )
         except UserError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
+            return
+        if self.workspace.session.seat is not None:  # serve --class: it went to the teacher
+            self.notify(f"{count} annotation(s) handed in to your teacher; hand in again after any "
+                        "change", title="Hand in", timeout=12, markup=False)
+            self._say(f"Handed in: {count} annotation(s)")
             return
         self.notify(f"{count} annotation(s) in {path}: hand in this file", title="Hand in", timeout=12,
                     markup=False)

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from classroom_helpers import SEEDS
+from classroom_helpers import SEEDS, write_native
 from pilots import settle
 
 from reader.app import PresscheckApp
@@ -16,7 +16,9 @@ from reader.classroom.class_view import live_class_view
 from reader.classroom.compare import compare
 from reader.classroom.live_lesson import LiveLesson, SeatTaken, seat_key
 from reader.classroom.pack import load_pack
+from reader.export.reading import read_file
 from reader.launch import watch_session
+from reader.screens.export_dialog import ExportDialog
 from reader.screens.live_lesson_dialogs import EndLessonDialog, LessonEndedScreen
 from reader.screens.sign_in import SignInScreen
 from reader.store import Store
@@ -192,3 +194,58 @@ def load_pack_without_key(folder: Path):
     toml.write_text("\n".join(line for line in toml.read_text().splitlines() if not line.startswith("key")))
     return load_pack(folder)
 
+
+
+async def test_in_the_debrief_what_two_students_marked_goes_into_the_key_and_is_scored(lesson, key):
+    bare = LiveLesson(load_pack_without_key(lesson.pack.folder), lesson.handins)
+    (bare.pack.folder / "key.json").unlink()
+    for name in ("Ann", "Ben"):
+        write_native(bare.live_folder / f"{name.lower()}.json", [key[6]], name)
+    scratch = Store.open(bare.state.parent.parent / "teacher-scratch.json")
+    view = live_class_view(bare.key_path(), bare.live_files(), bare.pack.folder)
+    assert view.report is None and [c.label for c in view.candidates] == ["2/2"]
+    teacher = PresscheckApp(watch_session(bare, view, scratch))
+    async with teacher.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        sidebar = teacher.screen.query_one(AnnotationSidebar)
+        sidebar.focus_list()
+        options = [o.id for o in sidebar._list._options]
+        sidebar._list.highlighted = options.index("candidate-0")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Why" in teacher.export_screenshot().replace("&#160;", " ")
+        teacher.screen.query_one("#note").focus()
+        await pilot.press(*"Both reports say so.", "enter")
+        await settle(pilot, 0.2)
+        for _ in range(40):
+            await settle(pilot, 0.1)
+            if teacher.session.class_report is not None:
+                break
+        assert teacher.session.class_report is not None, "the view was not scored against the new key"
+        assert "2 students" in teacher.session.banner
+        assert list(teacher.session.badges.values()) == ["found by 2/2"]
+    [item] = read_file(bare.pack.folder / "key.json").annotations
+    assert item.note == "Both reports say so." and item.targets == key[6].targets
+
+
+async def test_a_students_hand_in_goes_to_the_teacher_and_an_export_to_their_browser(lesson, monkeypatch):
+    delivered = []
+    app = PresscheckApp(lesson=lesson)
+    monkeypatch.setattr(app, "deliver_binary", lambda path, **kw: delivered.append((Path(path), kw)))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Ada")
+        await tag_second_sentence(pilot)
+        await pilot.press("h")
+        await settle(pilot, 0.2)
+        assert [p.name for p in lesson.handins.iterdir()] == [lesson.hand_in_path("Ada").name]
+        toast = [n.message for n in app._notifications][-1]
+        assert "handed in to your teacher" in toast and str(lesson.handins) not in toast
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and app.screen.folder == "your browser's downloads"
+        await pilot.press("enter")
+        await settle(pilot, 0.2)
+    [(path, options)] = delivered
+    assert path.is_file() and options["save_filename"] == path.name
+    assert lesson.seat("Ada").folder in path.parents

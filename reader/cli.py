@@ -20,6 +20,7 @@ from reader.errors import UserError
 from reader.gc_policy import settle_after_start_up
 from reader.lesson_cli import COMMANDS as LESSON_COMMANDS
 from reader.lesson_cli import LESSON_HELP
+from reader.live_lesson_cli import COMMANDS as LIVE_LESSON_COMMANDS
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -254,9 +255,22 @@ def serve_parser() -> argparse.ArgumentParser:
         "with textual-serve: each browser tab runs its own presscheck, asks for its student's "
         "name, and saves to the one database. Listens on 127.0.0.1 (this computer) unless "
         "--host says otherwise; then every request needs the access token, which is part of "
-        "the printed link to hand out. Ctrl+C stops the server and every session.",
+        "the printed link to hand out. Ctrl+C stops the server and every session. "
+        "With --class, a live lesson on one lesson pack folder: every student's tab is a seat "
+        "of the class, and the teacher's own link (printed too, with a token of its own) "
+        "opens the class view.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="articles, folders or packs")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="articles, folders or packs; with --class, the lesson pack folder")
+    parser.add_argument(
+        "--class", dest="live_class", action="store_true",
+        help="a live lesson on the pack PATH: students at the printed link, the teacher at "
+        "the teacher's link; the lesson's state is kept in PATH/.class",
+    )
+    parser.add_argument(
+        "--handins", metavar="DIR",
+        help="with --class: where the students' hand-ins go (default ./PACK-handins)",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 for every network of this computer)",
@@ -287,10 +301,26 @@ def _max_sessions(text: str) -> int:
 
 def run_serve(argv: Sequence[str]) -> int:
     args = serve_parser().parse_args(argv)
-    from reader.serve import serve
+    from reader.serve import ServeUsageError, serve, serve_class
 
-    return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token,
-                 max_sessions=args.max_sessions, debug=args.debug)
+    try:
+        if not args.live_class:
+            if args.handins is not None:
+                raise ServeUsageError("--handins goes with --class (a live lesson)")
+            return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token,
+                         max_sessions=args.max_sessions, debug=args.debug)
+        if args.db is not None:
+            raise ServeUsageError("--class gives every student a database of their own (in the "
+                                  "lesson's .class folder): leave out --db")
+        if len(args.paths) != 1:
+            raise ServeUsageError(f"--class takes exactly one PATH, the lesson pack folder (got {len(args.paths)})")
+        return serve_class(args.paths[0], args.handins, host=args.host, port=args.port, token=args.token,
+                           max_sessions=args.max_sessions, debug=args.debug)
+    except ServeUsageError as error:  # a usage error, as argparse's: exit 2, but one line
+        from reader.ingest.sanitize import display_line
+
+        print(f"presscheck serve: error: {display_line(str(error))}", file=sys.stderr)
+        return 2
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -299,6 +329,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "db": run_db,
     **LESSON_COMMANDS,  # pack, compare, class: the teacher's commands
     "serve": run_serve,
+    **LIVE_LESSON_COMMANDS,  # run by `serve --class` in its sessions, not listed
 }
 
 

@@ -101,14 +101,16 @@ def app_processes(session: int) -> list[int]:
 def serve(tmp_path: Path):
     started: list[Served] = []
 
-    def start(*args: str, db: Path | None = None, timeout: float = 30.0, open_files: int | None = None) -> Served:
-        """`open_files`: the server's open-file limit, soft and hard (as `ulimit -n`)."""
+    def start(*args: str, db: Path | None = None, timeout: float = 30.0, open_files: int | None = None,
+              with_db: bool = True) -> Served:
+        """`open_files`: the server's open-file limit, soft and hard (as `ulimit -n`);
+        `with_db=False`: no `--db` (as `serve --class` wants)."""
         db = db or tmp_path / "class" / "annotations.json"
         env = clean_env()
         # a teacher's own name in the environment must not become every student's
         env["PRESSCHECK_AUTHOR"] = "the teacher"
         process = subprocess.Popen(
-            [str(BIN), "serve", "--port", "0", "--db", str(db), *args],
+            [str(BIN), "serve", "--port", "0", *(["--db", str(db)] if with_db else []), *args],
             cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, start_new_session=True,
             preexec_fn=None if open_files is None else _limit_open_files(open_files),

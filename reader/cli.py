@@ -39,6 +39,9 @@ commands:
                                later changes, keeping the bad file; safe to run again
 {lesson}  presscheck serve [PATH ...]  the same app in web browsers, one session per tab
                                (127.0.0.1 only unless --host; then a token is needed)
+  presscheck serve LESSON --class [--handins DIR]
+                               a live lesson: each student's tab signs in to their own
+                               work; the teacher's link shows the class view, live
 
 Run `presscheck COMMAND --help` for a command's options.
 """.format(lesson=LESSON_HELP)

@@ -6,11 +6,16 @@ A mixin of the app, polled every `LESSON_SECONDS`; the work is in
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
+
+REFRESH_SECONDS = 1.0
+"""The teacher's view re-scores the class at most this often."""
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from reader.classroom.submissions import SubmissionReader
     from reader.launch import Session
     from reader.save_queue import SaveQueue
     from reader.screens.reading import ReadingScreen
@@ -35,6 +40,9 @@ class LiveLessonWatch(_AppBase):
 
     _watching = False
     _lesson_over = False
+    _next_refresh = 0.0
+    _reader: SubmissionReader | None = None
+    """The teacher's view's reader, kept between refreshes: only changed copies are read."""
 
     def on_unmount(self) -> None:
         """The session ends: its seat is free for the student's next tab (a process that
@@ -58,17 +66,27 @@ class LiveLessonWatch(_AppBase):
 
     async def _refresh_class_view(self) -> None:
         """Re-score the class when a live copy (or the key) changed since the last look."""
-        from reader.classroom.class_view import live_class_view
+        from reader.classroom.class_view import ClassView, live_class_view
+        from reader.classroom.submissions import RereadingReader
 
         lesson = self.session.lesson
         assert lesson is not None
+        if time.monotonic() < self._next_refresh:
+            return
         signature = await asyncio.to_thread(lesson.live_signature)
         if signature == self._class_signature:
             return
+        # at most one re-scoring a second: thirty students saving at once cost the server's
+        # cores (which their sessions share) one re-scoring, not thirty
+        self._next_refresh = time.monotonic() + REFRESH_SECONDS
+
+        def rescore() -> ClassView:
+            if self._reader is None:
+                self._reader = RereadingReader(lesson.pack.folder)
+            return live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder, reader=self._reader)
+
         try:
-            view = await asyncio.to_thread(
-                lambda: live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder)
-            )
+            view = await asyncio.to_thread(rescore)
         except Exception as error:  # noqa: BLE001 - the view stays as it was; said once
             self.notify(f"The class view could not be updated: {error}", severity="warning", markup=False)
             self._class_signature = signature

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.anchoring import describe
-from reader.classroom.candidates import Candidate, read_candidates
+from reader.classroom.candidates import Candidate, cluster
 from reader.classroom.compare import Report, compare
 from reader.classroom.heat import HeatRuns, heat
 from reader.classroom.key_store import KEY_AUTHOR
@@ -38,10 +38,11 @@ class ClassView:
 
 
 def build_class_view(
-    key: str | Path, students: list[str | Path], pack_folder: str | Path, threshold: float = DEFAULT_THRESHOLD
+    key: str | Path, students: list[str | Path], pack_folder: str | Path, threshold: float = DEFAULT_THRESHOLD,
+    reader: SubmissionReader | None = None,
 ) -> ClassView:
     """Score the class and prepare the view; a bad key or pack raises a UserError."""
-    report = compare(key, students, pack_folder, threshold)
+    report = compare(key, students, pack_folder, threshold, reader)
     if not report.students:
         first, reason = report.skipped[0] if report.skipped else ("", "no student files")
         raise UserError(f"no student file could be scored; {first}: {reason}")
@@ -73,23 +74,25 @@ def build_class_view(
 
 
 def live_class_view(
-    key: Path | None, students: list[Path], pack_folder: Path, threshold: float = DEFAULT_THRESHOLD
+    key: Path | None, students: list[Path], pack_folder: Path, threshold: float = DEFAULT_THRESHOLD,
+    reader: SubmissionReader | None = None,
 ) -> ClassView:
     """The class view of a lesson under way (`serve --class`): the students' live copies,
     scored when the key has items; before that (or before any student has signed in), the
-    key as far as it goes and the class's marks and heat, unscored."""
-    candidates = read_candidates(pack_folder, students, threshold)[0] if students else []
+    key as far as it goes and the class's marks and heat, unscored. `reader` is kept by
+    the view between refreshes, so that only the copies that changed are read again."""
+    reader = reader or SubmissionReader(pack_folder)
+    submissions, _skipped = reader.read_students(students)
+    candidates = cluster(submissions, threshold, list(reader.library.pack))
     if key is not None and students:
         try:
-            view = build_class_view(key, students, pack_folder, threshold)
+            view = build_class_view(key, students, pack_folder, threshold, reader)
         except UserError:
             pass  # an empty or unreadable key: shown unscored below
         else:
             view.summary = f"live {view.summary}"
             view.candidates = candidates
             return view
-    reader = SubmissionReader(pack_folder)
-    submissions, _skipped = reader.read_students(students)
     articles = list(load_pack_articles(pack_folder))
     texts = {article.id: article.text for article in articles}
     key_items = []

@@ -64,10 +64,12 @@ def compare(
     student_paths: Sequence[str | Path],
     pack_folder: str | Path,
     threshold: float = DEFAULT_THRESHOLD,
+    reader: SubmissionReader | None = None,
 ) -> Report:
-    """Score every student file against the key file; a bad key raises a UserError."""
+    """Score every student file against the key file; a bad key raises a UserError.
+    `reader` (of the same pack) is one kept between runs, such as a live lesson's."""
     check_threshold(threshold)
-    pack_reader = SubmissionReader(Path(pack_folder))
+    pack_reader = reader or SubmissionReader(Path(pack_folder))
     key_path = Path(key_path)
     key, off_pack = pack_reader.read(key_path)
     if off_pack:

@@ -85,6 +85,28 @@ class SubmissionReader:
         return submissions, skipped
 
 
+class RereadingReader(SubmissionReader):
+    """A reader for files that keep changing (a live lesson's copies, re-scored every few
+    seconds): a file is parsed again only when its size, time or inode changed."""
+
+    def __init__(self, pack_folder: Path) -> None:
+        super().__init__(pack_folder)
+        self._parsed: dict[Path, tuple[tuple[int, int, int], tuple[Submission, int]]] = {}
+
+    def read(self, path: Path) -> tuple[Submission, int]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return super().read(path)  # says why, as always
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        known = self._parsed.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        read = super().read(path)
+        self._parsed[path] = (stamp, read)
+        return read
+
+
 def student_names(submissions: Sequence[Submission]) -> list[str]:
     """Each submission's student name; a name two submissions share gets the file's name,
     so two students of one name stay two (in the candidates' counts, the class view's filter)."""

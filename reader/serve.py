@@ -70,6 +70,14 @@ def app_command(paths: list[str], db: Path) -> list[str]:
     return [sys.executable, "-m", "reader", *arguments, "--db", str(db.resolve()), "--ask-author"]
 
 
+def _warm_args(command: list[str]) -> list[str]:
+    """The local paths of a session's command: what the fork server draws once before the
+    first session (never a URL: warming up fetches nothing)."""
+    from reader.ingest.urls import is_url
+
+    return [argument for argument in command[3:command.index("--db")] if not is_url(argument)]
+
+
 def seat_command(pack: Path, state: Path, handins: Path) -> list[str]:
     """What a student's tab runs in a live lesson: one seat of the class, on the pack."""
     return [sys.executable, "-m", "reader", "lesson-seat", str(pack.resolve()),
@@ -96,8 +104,10 @@ def serve(paths: list[str], db: Path, host: str = "127.0.0.1", port: int = 8000,
         token = secrets.token_urlsafe(18)
     sessions, connections = _fit_sessions(max_sessions)
     log_to_console(debug)
-    server = ClassroomServer({STUDENT: app_command(list(paths), db)}, host, port, token,
-                             max_sessions=sessions, max_connections=connections, announce=_announce)
+    command = app_command(list(paths), db)
+    server = ClassroomServer({STUDENT: command}, host, port, token,
+                             max_sessions=sessions, max_connections=connections, announce=_announce,
+                             warm_args=_warm_args(command))
     asyncio.run(server.run())
     return 0
 
@@ -117,7 +127,8 @@ def serve_class(lesson: str | Path, handins: str | Path | None = None, host: str
     }
     server = ClassroomServer(commands, host, port, token, max_sessions=sessions, max_connections=connections,
                              teacher_token=teacher_token_for(token),
-                             announce=lambda server: _announce_lesson(server, folders))
+                             announce=lambda server: _announce_lesson(server, folders),
+                             warm_args=[str(folders.pack)])
     asyncio.run(server.run())
     return 0
 
@@ -153,15 +164,16 @@ def lesson_folder(lesson: str | Path) -> Path:
 def class_folders(lesson: str | Path, handins: str | Path | None) -> LessonFolders:
     """The pack (read once: a pack that does not read is one line now, not a failure in
     every tab), its state folder (made, 0o700) and the hand-ins folder (made)."""
-    from reader.classroom.live_lesson import STATE_FOLDER
+    from reader.classroom.live_lesson import STATE_FOLDER, LiveLesson
     from reader.classroom.pack import load_pack
 
     pack = lesson_folder(lesson)
-    load_pack(pack)
+    read = load_pack(pack)
     state = pack / STATE_FOLDER
     drop = Path(handins).expanduser() if handins is not None else Path.cwd() / f"{pack.name}-handins"
     _make_folder(state, "the lesson's state folder", private=True)  # students' work: nobody else's
     _make_folder(drop, "the hand-ins folder")
+    LiveLesson(read, drop.resolve(), state).prepare()  # its folders, and the lesson open (again)
     return LessonFolders(pack, state, drop.resolve())
 
 

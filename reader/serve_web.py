@@ -56,11 +56,11 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import WSCloseCode, web
-from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from reader.connection_gate import IDLE_SECONDS, MAX_CONNECTIONS, ConnectionGate, GatedSite
 from reader.errors import UserError
+from reader.serve_apps import AppProcess, Forks
 
 log = logging.getLogger("presscheck.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -123,57 +123,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _exit_with_the_server() -> Callable[[], None] | None:
-    """Linux: have the kernel send the app SIGTERM when the server dies, even by SIGKILL
-    (which no handler sees), so that no app process outlives it."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    server = os.getpid()
-    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
-
-    def in_the_child() -> None:
-        prctl(set_parent_death_signal, signal.SIGTERM)
-        if os.getppid() != server:  # the server died before that
-            os._exit(1)
-
-    return in_the_child
-
-
-class AppProcess(AppService):
-    """One session's app: started without a shell, and without the server's author."""
-
-    def __init__(self, argv: list[str], **kwargs: Any) -> None:
-        super().__init__(shlex.join(argv), **kwargs)
-        self.argv = argv
-
-    @property
-    def process(self) -> asyncio.subprocess.Process | None:
-        return self._process
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width=width, height=height)
-        environment.pop("PRESSCHECK_AUTHOR", None)  # each student names themself
-        environment.pop("PRESSCHECK_DB", None)  # --db is on the command line
-        return environment
-
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=self._build_environment(width=width, height=height),
-            preexec_fn=_exit_with_the_server(),
-        )
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        return process
-
-
 class ClassroomServer(Server):
     """textual-serve's Server with an access check on every route and managed app processes.
 
@@ -185,7 +134,8 @@ class ClassroomServer(Server):
     def __init__(self, commands: Mapping[str, list[str]], host: str, port: int, token: str | None,
                  max_sessions: int = DEFAULT_MAX_SESSIONS, max_connections: int = MAX_CONNECTIONS,
                  teacher_token: str | None = None,
-                 announce: Callable[[ClassroomServer], None] = lambda server: None) -> None:
+                 announce: Callable[[ClassroomServer], None] = lambda server: None,
+                 warm_args: list[str] | None = None) -> None:
         super().__init__(shlex.join(commands[STUDENT]), host=host, port=port, title="presscheck")
         if teacher_token is not None and TEACHER not in commands:
             raise ValueError("a teacher token needs a teacher's command")
@@ -198,6 +148,8 @@ class ClassroomServer(Server):
         self.teacher_sessions: set[AppProcess] = set()
         self.max_sessions = max_sessions
         self.gate = ConnectionGate(max_connections)
+        self.forks = Forks(warm_args)
+        """Where sessions are forked from: the warm parent, started before the link is shown."""
         self.url = ""
         self.teacher_url = ""
 
@@ -357,6 +309,7 @@ class ClassroomServer(Server):
                 return websocket
             service = AppProcess(
                 self.commands[role],
+                forks=self.forks,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=websocket.close,
@@ -445,6 +398,7 @@ class ClassroomServer(Server):
             self.port = next(
                 (address[1] for address in runner.addresses if isinstance(address, tuple)), self.port
             )
+            await self.forks.start()  # the link is shown once sessions start fast
             self.announce(self)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -461,6 +415,7 @@ class ClassroomServer(Server):
         finally:
             await runner.cleanup()
             self.kill_sessions()  # anything a cleanup race left behind
+            await self.forks.close()
         say("stopped")
 
 

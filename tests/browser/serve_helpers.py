@@ -80,9 +80,10 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PRESSCHECK_")}
 
 
-def app_processes(session: int) -> list[int]:
+def app_processes(session: int, zygote: bool = False) -> list[int]:
     """Processes of the server's session other than the server: its apps (a /proc scan, so
-    apps that lost their parent still count)."""
+    apps that lost their parent still count); the warm parent they are forked from too
+    when `zygote`."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == session:
@@ -93,8 +94,18 @@ def app_processes(session: int) -> list[int]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         if int(fields[3]) == session and fields[0] != "Z":  # fields: state ppid pgrp session
+            if not zygote and int(fields[1]) == session and _is_zygote(entry):
+                continue
             found.append(int(entry.name))
     return found
+
+
+def _is_zygote(entry: Path) -> bool:
+    """The server's own child that forks the sessions (`reader.fork_zygote`)."""
+    try:
+        return b"reader.fork_zygote" in (entry / "cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 @pytest.fixture
@@ -158,7 +169,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
             process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             continue
-        if not app_processes(process.pid):
+        if not app_processes(process.pid, zygote=True):
             return
 
 

@@ -41,6 +41,7 @@ MEASURES: dict[str, str] = {
     "saves": "measures.saves",
     "processes": "measures.processes",
     "startup": "measures.startup",
+    "serve_load": "measures.serve_load",
 }
 """Name → module with `measure(ctx) -> list[Figure]`, in the order they run."""
 

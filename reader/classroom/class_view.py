@@ -90,7 +90,7 @@ def live_class_view(
         except UserError:
             pass  # an empty or unreadable key: shown unscored below
         else:
-            view.summary = f"live {view.summary}"
+            view.summary = f"live class view · {len(students)} signed in · {view.summary.removeprefix('class view · ')}"
             view.candidates = candidates
             return view
     articles = list(load_pack_articles(pack_folder))
@@ -107,8 +107,8 @@ def live_class_view(
     ]
     count = len(submissions)
     scored = "no key items yet: unscored" if not key_items else "waiting for students"
-    summary = (f"live class view · {count} student{'s' if count != 1 else ''} · {scored} · "
-               "f: one student's work")
+    summary = (f"live class view · {len(students)} signed in · {count} student{'s' if count != 1 else ''} "
+               f"with marks · {scored} · f: one student's work")
     return ClassView(articles, [_annotation(item, texts, KEY_AUTHOR) for item in key_items],
                      heat(submissions), count, None, summary, {}, student_annotations, names, candidates)
 

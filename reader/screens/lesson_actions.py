@@ -229,11 +229,13 @@ class LessonActions(_ScreenBase):
                 return covered(candidate, key)
         else:
             return {}
+        # key mode says what the list is; the class view's filter already does ("answer key")
+        heading = {"title": "Answer key"} if mode is not None else {}
         if not candidates:
-            return {"title": "Answer key"}
+            return heading
         entries = [(f"{CANDIDATE_PREFIX}{index}", candidate_text(candidate, in_key(candidate)))
                    for index, candidate in enumerate(candidates)]
-        return {"title": "Answer key", "extra": entries, "extra_title": title}
+        return {**heading, "extra": entries, "extra_title": title}
 
     def on_annotation_sidebar_extra_chosen(self, event: AnnotationSidebar.ExtraChosen) -> None:
         session = self.workspace.session

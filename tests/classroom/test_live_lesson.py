@@ -249,3 +249,23 @@ async def test_a_students_hand_in_goes_to_the_teacher_and_an_export_to_their_bro
     [(path, options)] = delivered
     assert path.is_file() and options["save_filename"] == path.name
     assert lesson.seat("Ada").folder in path.parents
+
+
+def test_sign_in_snapshot(snap_compare, lesson):
+    """A student's first screen in a live lesson (the README's screenshot)."""
+
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press(*"Ada Lovelace")
+        await settle(pilot)
+
+    assert snap_compare(PresscheckApp(lesson=lesson), run_before=run, terminal_size=(100, 24))
+
+
+def test_live_class_view_snapshot(snap_compare, lesson, key):
+    """The teacher's live view with two students' work in (the README's screenshot)."""
+    write_native(lesson.live_folder / "ann.json", key[3:9], "Ann")
+    write_native(lesson.live_folder / "ben.json", key[5:12], "Ben")
+    view = live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder)
+    app = PresscheckApp(watch_session(lesson, view, Store.open(lesson.state.parent.parent / "scratch.json")))
+    assert snap_compare(app, run_before=settle, terminal_size=(160, 45))

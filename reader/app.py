@@ -34,9 +34,11 @@ RETRY_SECONDS = 5.0
 """How often a failed save is tried again."""
 WATCH_SECONDS = 2.0
 """How often the database file is checked for changes by another presscheck."""
-LESSON_SECONDS = 0.5
-"""How often a live lesson's sessions look for news: the teacher's view for the students'
-saves (shown within a second), a student's for the end of the lesson."""
+WATCH_CLASS_SECONDS = 0.25
+"""How often the teacher's live view looks at the students' live copies (a stat of each):
+a save shows within a second, re-scoring included (at most once every REFRESH_SECONDS)."""
+WATCH_END_SECONDS = 1.0
+"""How often a student's session looks whether the lesson has ended."""
 
 
 class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
@@ -94,7 +96,8 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
         self.sub_title = title
         self.set_interval(WATCH_SECONDS, self._check_external_change, name="watch-db")
         if session.lesson is not None:
-            self.set_interval(LESSON_SECONDS, self._check_lesson, name="watch-lesson")
+            every = WATCH_CLASS_SECONDS if session.read_only else WATCH_END_SECONDS
+            self.set_interval(every, self._check_lesson, name="watch-lesson")
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information",

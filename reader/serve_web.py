@@ -228,7 +228,9 @@ class ClassroomServer(Server):
                                             samesite="Strict", path=TEACHER_PATH)
                     elif self.token is not None and hmac.compare_digest(given.encode(), self.token.encode()):
                         response.set_cookie(self.cookie, self.token, httponly=True, samesite="Strict", path="/")
-                if not response.prepared:
+                # a file is sent by aiohttp itself (sendfile): preparing it here too sent it
+                # twice, and aiohttp logged an AssertionError for every static file
+                if not response.prepared and not isinstance(response, web.FileResponse):
                     try:
                         await response.prepare(request)
                         await response.write_eof()

@@ -11,7 +11,8 @@ not counted: the clock starts only once it has printed its link.
   below `SETTLE_CORES` over `SETTLE_WINDOW`, so the rest of their start-up is not counted
   as typing), every session types a name of `KEYS` letters into the name field at once, at
   5 to 10 keys a second each (seeded rhythm), without waiting for the echoes, as the
-  browser sends keys: `["stdin", "x"]` text frames. A key's echo is the time from sending
+  browser sends keys: `["stdin", "x"]` text frames, after `["focus"]` as a browser's
+  terminal sends when it is focused (before the settling). A key's echo is the time from sending
   it until output arrives that holds the name typed so far: the Input redraws its whole
   value as one styled segment (`…m` + value), so a frame holding the prefix up to that key
   shows it, also when one frame shows two keys; cursor-blink repaints show only keys
@@ -430,6 +431,9 @@ async def batch(server: Server, count: int, seed: int, typing: bool = True) -> R
         sessions = [s for s in opened if s is not None]
         try:
             if sessions and typing:
+                # a browser's terminal is focused before a key can reach it, and xterm.js
+                # then sends ["focus"]: the app's focus restyles and redraws its screen once
+                await asyncio.gather(*(s.ws.send_str(json.dumps(["focus"])) for s in sessions))
                 result.settled_s = await settle(server)
                 apps = server.apps()
                 result.start_cpu_s = cpu_seconds(apps) / len(sessions)

@@ -134,7 +134,7 @@ class LessonActions(_ScreenBase):
             if end:
                 self.run_worker(self._end_lesson(), group="export", exit_on_error=False)
 
-        self.app.push_screen(EndLessonDialog(len(self.workspace.session.students), str(lesson.handins)), chosen)
+        self.app.push_screen(EndLessonDialog(len(lesson.seats()), str(lesson.handins)), chosen)
 
     async def _end_lesson(self) -> None:
         import asyncio

@@ -147,7 +147,7 @@ async def test_the_teachers_view_follows_the_class_and_ending_hands_everyone_in(
             await settle(pilot)
             await sign_in(pilot, "Ada")
             await tag_second_sentence(pilot)
-            for _ in range(40):  # the view polls every LESSON_SECONDS
+            for _ in range(40):  # the view polls every WATCH_CLASS_SECONDS
                 await settle(watching, 0.1)
                 if teacher.session.students:
                     break

@@ -78,6 +78,9 @@ class SignInScreen(Screen[None]):
         if not name:
             self._problem("A name is needed: type your own.")
             return
+        if self.lesson.ended:
+            self._problem("This lesson has ended: your teacher has everyone's work.")
+            return
         self._opening = True
         self._problem("Opening your work…")
         seat = self.lesson.seat(name)

@@ -78,7 +78,10 @@ class FindBar(Horizontal):
 
     @property
     def query_text(self) -> str:
-        return self.query_one(Input).value
+        """What is typed; empty while the bar is mounted but its field not yet (F3 pressed
+        in that instant: found by the monkey test)."""
+        fields = self.query(Input)
+        return fields.first().value if fields else ""
 
     def open(self) -> None:
         self.add_class("-open")

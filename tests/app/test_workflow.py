@@ -251,7 +251,11 @@ async def test_help_lists_every_binding(make_app):
         shown = " ".join(
             str(binding.description) for _, group in app.screen.groups for binding in group
         )
+        reading = app.reading_screen
         for binding in ReadingScreen.BINDINGS + ArticlePane.BINDINGS:
+            if reading.check_action(binding.action, ()) is False:
+                assert binding.description not in shown  # a live lesson's, the class view's
+                continue
             assert binding.description in shown
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen)

@@ -269,3 +269,15 @@ def test_live_class_view_snapshot(snap_compare, lesson, key):
     view = live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder)
     app = PresscheckApp(watch_session(lesson, view, Store.open(lesson.state.parent.parent / "scratch.json")))
     assert snap_compare(app, run_before=settle, terminal_size=(160, 45))
+
+
+async def test_after_the_end_nobody_signs_in(lesson):
+    lesson.end()
+    app = PresscheckApp(lesson=lesson)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Late Comer", "enter")
+        await settle(pilot, 0.2)
+        assert isinstance(app.screen, SignInScreen)
+        assert "lesson has ended" in str(app.screen.query_one("#sign-in-problem").render())
+    assert lesson.seats() == []

@@ -69,3 +69,8 @@ def test_the_query_is_literal_and_ignores_case():
     pattern = compile_query("a.b (c)")
     assert pattern is not None and pattern.search("x A.B (C) y") and not pattern.search("axb c")
     assert compile_query("") is None
+
+
+def test_a_bar_whose_field_is_not_mounted_yet_has_nothing_typed():
+    """F3 in the instant between the bar's mount and its field's (the monkey test's find)."""
+    assert FindBar().query_text == ""

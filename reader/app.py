@@ -61,7 +61,6 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
         self._save_lock = asyncio.Lock()
         self._retry_timer: Timer | None = None
         self._signing_in = lesson
-        self._class_signature: object = None
         if session is not None:
             self._take(session)
 
@@ -177,8 +176,6 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
 
     async def _check_external_change(self) -> None:
         """Pick up a database changed by another presscheck (or `presscheck import`)."""
-        if self._signing_in is not None:
-            return
         saves = self.saves
         if saves.busy or self.session.read_only:
             return

@@ -32,7 +32,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.classroom.candidates import Candidate
-    from reader.classroom.class_view import ClassView  # only `presscheck class` builds one
+    from reader.classroom.class_view import ClassView, LiveClass  # only `class`, `serve --class`
     from reader.classroom.compare import Report
     from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
     from reader.classroom.live_lesson import LiveLesson, Seat  # only `serve --class` has one
@@ -87,6 +87,8 @@ class Session:
     """A student's seat in a live lesson, held (locked) while the session runs."""
     candidates: list[Candidate] = field(default_factory=list)
     """The teacher's live class view: the class's marks, clustered, to accept into the key."""
+    live_class: LiveClass | None = None
+    """The teacher's live class view: what builds it again as the students save."""
 
     @cached_property
     def tags(self) -> tuple[Tag, ...]:
@@ -258,13 +260,10 @@ def seat_session(lesson: LiveLesson, seat: Seat, name: str) -> Session:
     """A student's session in a live lesson: the pack over the seat's own database, under
     the name the seat was first taken with; the live copy is written at once, so the
     teacher's view lists the student as soon as they sign in."""
-    from reader.classroom.live_lesson import AUTHOR_KEY
-
     author = seat.author() or name
+    # prepare_session remembers the name in the seat's database (the setting AUTHOR_KEY)
     session = prepare_session([str(lesson.pack.folder)], seat.db, author=author)
     store = session.store
-    if store.get_meta(AUTHOR_KEY, "") != author:
-        store.set_meta(AUTHOR_KEY, author)
     seat.write_live_copy(store, author)
     session.follow_up = lambda: seat.write_live_copy(store, author)
     session.lesson = lesson
@@ -273,9 +272,13 @@ def seat_session(lesson: LiveLesson, seat: Seat, name: str) -> Session:
     return session
 
 
-def watch_session(lesson: LiveLesson, view: ClassView, store: Store) -> Session:
-    """The teacher's live class view: the class view of the students' live copies."""
-    session = class_session(view, lesson.pack, store)
-    session.lesson = lesson
+def watch_session(live: LiveClass, store: Store) -> Session:
+    """The teacher's live class view: the class view of the students' live copies as they
+    are now (kept up to date by the app)."""
+    view = live.view_if_changed()
+    assert view is not None  # the first build always builds
+    session = class_session(view, live.lesson.pack, store)
+    session.lesson = live.lesson
+    session.live_class = live
     session.candidates = view.candidates
     return session

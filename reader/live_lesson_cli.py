@@ -42,15 +42,14 @@ def run_seat(argv: Sequence[str]) -> int:
 def run_watch(argv: Sequence[str]) -> int:
     """The teacher's session: the class view of the students' live copies, kept up to date."""
     from reader.app import PresscheckApp
-    from reader.classroom.class_view import live_class_view
+    from reader.classroom.class_view import LiveClass
     from reader.launch import watch_session
     from reader.store import Store
 
-    lesson = _lesson(argv, "lesson-watch")
-    view = live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder)
+    live = LiveClass(_lesson(argv, "lesson-watch"))
     with tempfile.TemporaryDirectory(prefix="presscheck-class-") as scratch:
         # nothing is saved in the class view; the store is a scratch one
-        session = watch_session(lesson, view, Store.open(Path(scratch) / "class.json"))
+        session = watch_session(live, Store.open(Path(scratch) / "class.json"))
         PresscheckApp(session).run()
     return 0
 

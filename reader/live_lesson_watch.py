@@ -15,7 +15,6 @@ REFRESH_SECONDS = 0.5
 if TYPE_CHECKING:
     from textual.app import App
 
-    from reader.classroom.submissions import SubmissionReader
     from reader.launch import Session
     from reader.save_queue import SaveQueue
     from reader.screens.reading import ReadingScreen
@@ -31,7 +30,6 @@ class LiveLessonWatch(_AppBase):
         session: Session
         saves: SaveQueue
         workspace: Workspace
-        _class_signature: object
 
         @property
         def reading_screen(self) -> ReadingScreen | None: ...
@@ -41,8 +39,6 @@ class LiveLessonWatch(_AppBase):
     _watching = False
     _lesson_over = False
     _next_refresh = 0.0
-    _reader: SubmissionReader | None = None
-    """The teacher's view's reader, kept between refreshes: only changed copies are read."""
 
     def on_unmount(self) -> None:
         """The session ends: its seat is free for the student's next tab (a process that
@@ -65,33 +61,20 @@ class LiveLessonWatch(_AppBase):
             self._watching = False
 
     async def _refresh_class_view(self) -> None:
-        """Re-score the class when a live copy (or the key) changed since the last look."""
-        from reader.classroom.class_view import ClassView, live_class_view
-        from reader.classroom.submissions import RereadingReader
-
-        lesson = self.session.lesson
-        assert lesson is not None
-        if time.monotonic() < self._next_refresh:
+        """Re-score the class when a live copy (or the key) changed since the last look;
+        at most once every REFRESH_SECONDS: thirty students saving at once cost the
+        server's cores (which their sessions share) one re-scoring, not thirty."""
+        live = self.session.live_class
+        if live is None or time.monotonic() < self._next_refresh:
             return
-        signature = await asyncio.to_thread(lesson.live_signature)
-        if signature == self._class_signature:
-            return
-        # at most one re-scoring a second: thirty students saving at once cost the server's
-        # cores (which their sessions share) one re-scoring, not thirty
-        self._next_refresh = time.monotonic() + REFRESH_SECONDS
-
-        def rescore() -> ClassView:
-            if self._reader is None:
-                self._reader = RereadingReader(lesson.pack.folder)
-            return live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder, reader=self._reader)
-
         try:
-            view = await asyncio.to_thread(rescore)
+            view = await asyncio.to_thread(live.view_if_changed)
         except Exception as error:  # noqa: BLE001 - the view stays as it was; said once
             self.notify(f"The class view could not be updated: {error}", severity="warning", markup=False)
-            self._class_signature = signature
             return
-        self._class_signature = signature
+        if view is None:
+            return
+        self._next_refresh = time.monotonic() + REFRESH_SECONDS
         screen = self.reading_screen
         if screen is not None:
             screen.show_class(view)

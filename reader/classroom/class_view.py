@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.anchoring import describe
 from reader.classroom.candidates import Candidate, cluster
@@ -12,9 +13,12 @@ from reader.classroom.heat import HeatRuns, heat
 from reader.classroom.key_store import KEY_AUTHOR
 from reader.classroom.matching import DEFAULT_THRESHOLD, Item
 from reader.classroom.pack import load_pack_articles
-from reader.classroom.submissions import SubmissionReader, student_names
+from reader.classroom.submissions import RereadingReader, SubmissionReader, student_names
 from reader.errors import UserError
 from reader.model import Annotation, Article
+
+if TYPE_CHECKING:
+    from reader.classroom.live_lesson import LiveLesson
 
 
 @dataclass
@@ -111,6 +115,28 @@ def live_class_view(
                f"with marks · {scored} · f: one student's work")
     return ClassView(articles, [_annotation(item, texts, KEY_AUTHOR) for item in key_items],
                      heat(submissions), count, None, summary, {}, student_annotations, names, candidates)
+
+
+class LiveClass:
+    """The teacher's live view of a lesson as it goes: built again when a student's live
+    copy (or the key) changed since the last build, reading again only the copies that
+    changed."""
+
+    def __init__(self, lesson: LiveLesson) -> None:
+        self.lesson = lesson
+        self.reader = RereadingReader(lesson.pack.folder)
+        self.signature: object = None
+
+    def view_if_changed(self) -> ClassView | None:
+        """The class view now, or None when nothing changed since the last one (blocking:
+        call it off the event loop). A build that fails is not tried again until
+        something changes."""
+        lesson = self.lesson
+        signature = lesson.live_signature()  # before reading: a change meanwhile is seen next time
+        if signature == self.signature:
+            return None
+        self.signature = signature
+        return live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder, reader=self.reader)
 
 
 def _annotation(item: Item, texts: dict[str, str], author: str) -> Annotation:

@@ -12,7 +12,7 @@ from classroom_helpers import SEEDS, write_native
 from pilots import settle
 
 from reader.app import PresscheckApp
-from reader.classroom.class_view import live_class_view
+from reader.classroom.class_view import LiveClass, live_class_view
 from reader.classroom.compare import compare
 from reader.classroom.live_lesson import LiveLesson, SeatTaken, seat_key
 from reader.classroom.pack import load_pack
@@ -137,38 +137,36 @@ async def test_a_name_open_in_another_tab_is_refused_with_what_to_do(lesson):
 
 async def test_the_teachers_view_follows_the_class_and_ending_hands_everyone_in(lesson):
     scratch = Store.open(lesson.state.parent.parent / "teacher-scratch.json")
-    if True:
-        teacher = PresscheckApp(watch_session(lesson, live_class_view(lesson.key_path(), [], lesson.pack.folder),
-                                              scratch))
-        student = PresscheckApp(lesson=lesson)
-        async with teacher.run_test(size=(160, 45)) as watching, student.run_test(size=(120, 40)) as pilot:
-            await settle(watching)
-            assert "0 students" in teacher.session.banner
-            await settle(pilot)
-            await sign_in(pilot, "Ada")
-            await tag_second_sentence(pilot)
-            for _ in range(40):  # the view polls every WATCH_CLASS_SECONDS
-                await settle(watching, 0.1)
-                if teacher.session.students:
-                    break
-            assert teacher.session.students == ("Ada",)
-            assert "1 student" in teacher.session.banner
-            entries = teacher.screen.query_one(AnnotationSidebar)
-            assert "— Ada" not in str(entries._list._options)  # the key is listed until f picks a student
-            await watching.press("E")
-            await settle(watching)
-            assert isinstance(teacher.screen, EndLessonDialog)
-            await watching.press("enter")
-            await settle(watching, 0.2)
-            assert lesson.ended
-            for _ in range(40):
-                await settle(pilot, 0.1)
-                if isinstance(student.screen, LessonEndedScreen):
-                    break
-            assert isinstance(student.screen, LessonEndedScreen)
-            await pilot.press("t")  # nothing can be changed any more
-            await settle(pilot)
-            assert isinstance(student.screen, LessonEndedScreen)
+    teacher = PresscheckApp(watch_session(LiveClass(lesson), scratch))
+    student = PresscheckApp(lesson=lesson)
+    async with teacher.run_test(size=(160, 45)) as watching, student.run_test(size=(120, 40)) as pilot:
+        await settle(watching)
+        assert "0 students" in teacher.session.banner
+        await settle(pilot)
+        await sign_in(pilot, "Ada")
+        await tag_second_sentence(pilot)
+        for _ in range(40):  # the view polls every WATCH_CLASS_SECONDS
+            await settle(watching, 0.1)
+            if teacher.session.students:
+                break
+        assert teacher.session.students == ("Ada",)
+        assert "1 student" in teacher.session.banner
+        entries = teacher.screen.query_one(AnnotationSidebar)
+        assert "— Ada" not in str(entries._list._options)  # the key is listed until f picks a student
+        await watching.press("E")
+        await settle(watching)
+        assert isinstance(teacher.screen, EndLessonDialog)
+        await watching.press("enter")
+        await settle(watching, 0.2)
+        assert lesson.ended
+        for _ in range(40):
+            await settle(pilot, 0.1)
+            if isinstance(student.screen, LessonEndedScreen):
+                break
+        assert isinstance(student.screen, LessonEndedScreen)
+        await pilot.press("t")  # nothing can be changed any more
+        await settle(pilot)
+        assert isinstance(student.screen, LessonEndedScreen)
     [handed_in] = sorted(lesson.handins.iterdir())
     assert handed_in.name.startswith("ada-lesson-")
     report = compare(lesson.key_path(), [handed_in], lesson.pack.folder)
@@ -202,9 +200,9 @@ async def test_in_the_debrief_what_two_students_marked_goes_into_the_key_and_is_
     for name in ("Ann", "Ben"):
         write_native(bare.live_folder / f"{name.lower()}.json", [key[6]], name)
     scratch = Store.open(bare.state.parent.parent / "teacher-scratch.json")
-    view = live_class_view(bare.key_path(), bare.live_files(), bare.pack.folder)
-    assert view.report is None and [c.label for c in view.candidates] == ["2/2"]
-    teacher = PresscheckApp(watch_session(bare, view, scratch))
+    teacher = PresscheckApp(watch_session(LiveClass(bare), scratch))
+    assert teacher.session.class_report is None
+    assert [c.label for c in teacher.session.candidates] == ["2/2"]
     async with teacher.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         sidebar = teacher.screen.query_one(AnnotationSidebar)
@@ -266,8 +264,7 @@ def test_live_class_view_snapshot(snap_compare, lesson, key):
     """The teacher's live view with two students' work in (the README's screenshot)."""
     write_native(lesson.live_folder / "ann.json", key[3:9], "Ann")
     write_native(lesson.live_folder / "ben.json", key[5:12], "Ben")
-    view = live_class_view(lesson.key_path(), lesson.live_files(), lesson.pack.folder)
-    app = PresscheckApp(watch_session(lesson, view, Store.open(lesson.state.parent.parent / "scratch.json")))
+    app = PresscheckApp(watch_session(LiveClass(lesson), Store.open(lesson.state.parent.parent / "scratch.json")))
     assert snap_compare(app, run_before=settle, terminal_size=(160, 45))
 
 
@@ -281,3 +278,12 @@ async def test_after_the_end_nobody_signs_in(lesson):
         assert isinstance(app.screen, SignInScreen)
         assert "lesson has ended" in str(app.screen.query_one("#sign-in-problem").render())
     assert lesson.seats() == []
+
+
+def test_the_live_view_is_built_again_only_when_a_copy_changed(lesson, key):
+    live = LiveClass(lesson)
+    assert live.view_if_changed() is not None  # the first build
+    assert live.view_if_changed() is None  # nothing changed
+    write_native(lesson.live_folder / "ann.json", key[3:5], "Ann")
+    assert live.view_if_changed().student_names == ["Ann"]
+    assert live.view_if_changed() is None

@@ -89,7 +89,7 @@ class LessonActions(_ScreenBase):
         if action == "write_handout":
             return session.key_mode is not None
         if action == "end_lesson":
-            return session.lesson is not None and session.read_only
+            return self._live_view()
         return not (session.key_mode is not None and action in NOT_IN_KEY_MODE)
 
     PALETTE_ONLY = (
@@ -111,6 +111,7 @@ class LessonActions(_ScreenBase):
         session.heat, session.heat_students = view.heat, view.students
         session.students = tuple(view.student_names)
         session.class_report = view.report
+        session.candidates = view.candidates
         session.banner = view.summary
         session.badges = {key_id: f"found by {count}/{view.students}" for key_id, count in view.found_by.items()}
         shown = [*view.key_annotations, *view.student_annotations]
@@ -192,19 +193,18 @@ class LessonActions(_ScreenBase):
         """The class view opens on the answer key; the filter (f) picks a student."""
         from reader.classroom.key_store import KEY_AUTHOR
 
-        session = self.workspace.session
-        class_view = session.students or (session.lesson is not None and session.read_only)
+        class_view = self.workspace.session.students or self._live_view()
         return SidebarFilter(author=KEY_AUTHOR) if class_view else SidebarFilter()
 
     def pane_annotations(self, annotations: list[Annotation]) -> list[Annotation]:
         """What the panes mark: in the class view what the sidebar lists (the key, or one
         student's work over the class's heat); elsewhere every annotation."""
-        session = self.workspace.session
-        if session.students or (session.lesson is not None and session.read_only):
+        if self.workspace.session.students or self._live_view():
             return [a for a in annotations if self.sidebar_filter.keeps(a)]
         return annotations
 
     def _live_view(self) -> bool:
+        """The teacher's view of a live lesson (serve --class)."""
         session = self.workspace.session
         return session.lesson is not None and session.read_only
 

@@ -151,6 +151,7 @@ async def test_the_teachers_view_follows_the_class_and_ending_hands_everyone_in(
                 break
         assert teacher.session.students == ("Ada",)
         assert "1 student" in teacher.session.banner
+        assert [c.label for c in teacher.session.candidates] == ["1/1"]  # the debrief's list follows too
         entries = teacher.screen.query_one(AnnotationSidebar)
         assert "— Ada" not in str(entries._list._options)  # the key is listed until f picks a student
         await watching.press("E")

@@ -153,7 +153,7 @@ class LiveLesson:
                 if folder.is_dir() and not folder.is_symlink() and (folder / "db.json").is_file()]
 
     def live_files(self) -> list[Path]:
-        """The students' live copies, oldest name first (stable for the view)."""
+        """The students' live copies, in the order of their file names (stable for the view)."""
         if not self.live_folder.is_dir():
             return []
         return sorted(path for path in self.live_folder.glob("*.json")
@@ -161,9 +161,11 @@ class LiveLesson:
 
     def key_path(self) -> Path | None:
         """The pack's answer key file, also when key mode made it after the pack was read."""
+        from reader.classroom.key_store import KEY_FILE
+
         if self.pack.key is not None:
             return self.pack.key
-        made = self.pack.folder / "key.json"
+        made = self.pack.folder / KEY_FILE
         return made if made.is_file() else None
 
     def live_signature(self) -> tuple[tuple[str, int, int], ...]:

@@ -222,6 +222,8 @@ class LessonActions(_ScreenBase):
             from reader.classroom.candidates import covered
             from reader.classroom.key_store import KEY_AUTHOR
 
+            if self.sidebar_filter.author != KEY_AUTHOR:
+                return {}  # one student's work (f), on the projector: nobody else's notes below it
             key = [a for a in annotations if a.author == KEY_AUTHOR]
             candidates, title = session.candidates, f"What the class marked ({len(session.students)} students)"
 

@@ -288,3 +288,20 @@ def test_the_live_view_is_built_again_only_when_a_copy_changed(lesson, key):
     write_native(lesson.live_folder / "ann.json", key[3:5], "Ann")
     assert live.view_if_changed().student_names == ["Ann"]
     assert live.view_if_changed() is None
+
+
+async def test_one_students_work_in_the_live_view_shows_nobody_elses_notes(lesson, key):
+    from dataclasses import replace
+
+    write_native(lesson.live_folder / "ann.json", [replace(key[6], note="AnnsOwnNote")], "Ann")
+    write_native(lesson.live_folder / "ben.json", [replace(key[6], note="BensOwnNote")], "Ben")
+    teacher = PresscheckApp(watch_session(LiveClass(lesson), Store.open(lesson.state.parent.parent / "s.json")))
+    async with teacher.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        options = lambda: str(teacher.screen.query_one(AnnotationSidebar)._list._options)  # noqa: E731
+        assert "AnnsOwnNote" in options() and "BensOwnNote" in options()  # the key, and below it the class
+        screen = teacher.screen
+        screen.sidebar_filter = replace(screen.sidebar_filter, author="Ben")
+        screen._show_annotations()
+        await settle(pilot)
+        assert "BensOwnNote" in options() and "AnnsOwnNote" not in options()

@@ -50,6 +50,11 @@ async def sign_in(pilot, name: str) -> None:
         await settle(pilot)
 
 
+def sign_in_problem(app) -> str:
+    """The line under the sign-in screen's name field: why the name was not taken."""
+    return str(app.screen.query_one("#sign-in-problem").render())
+
+
 async def tag_second_sentence(pilot, note: str = "") -> None:
     await pilot.press("j", "t")
     await settle(pilot)
@@ -86,7 +91,7 @@ async def test_a_student_signs_in_and_their_work_reaches_the_teachers_live_folde
         assert app.screen.query_one("#author").value == ""  # nobody's name is offered
         await pilot.press("enter")
         await settle(pilot)
-        assert "A name is needed" in str(app.screen.query_one("#sign-in-problem").render())
+        assert "A name is needed" in sign_in_problem(app)
         await sign_in(pilot, "Ada")
         await tag_second_sentence(pilot, "Who was there?")
         assert app.saves.unsaved_count == 0
@@ -131,7 +136,7 @@ async def test_a_name_open_in_another_tab_is_refused_with_what_to_do(lesson):
             await other.press(*"ada", "enter")
             await settle(other, 0.2)
             assert isinstance(second.screen, SignInScreen)
-            problem = str(second.screen.query_one("#sign-in-problem").render())
+            problem = sign_in_problem(second)
             assert "open in another tab" in problem and "close that one first" in problem
 
 
@@ -277,7 +282,7 @@ async def test_after_the_end_nobody_signs_in(lesson):
         await pilot.press(*"Late Comer", "enter")
         await settle(pilot, 0.2)
         assert isinstance(app.screen, SignInScreen)
-        assert "lesson has ended" in str(app.screen.query_one("#sign-in-problem").render())
+        assert "lesson has ended" in sign_in_problem(app)
     assert lesson.seats() == []
 
 

@@ -288,6 +288,14 @@ def serve_parser() -> argparse.ArgumentParser:
         help="browser tabs served at once, each its own app process (default 40); "
         "beyond that a tab is told so and no process starts",
     )
+    from reader.serve_ready import DEFAULT_READY
+
+    parser.add_argument(
+        "--ready", type=_ready, default=None, metavar="N",
+        help=f"with --class: student sessions started ahead, waiting at the sign-in screen, so a "
+        f"class opening its tabs together is served at once (default {DEFAULT_READY}, at most "
+        "--max-sessions; about 20 MB each; 0: each starts when its tab opens)",
+    )
     parser.add_argument(
         "--db", metavar="PATH",
         help="the annotation database (env PRESSCHECK_DB; default ./annotations/annotations.json)",
@@ -302,14 +310,23 @@ def _max_sessions(text: str) -> int:
     return int(text)
 
 
+def _ready(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError("a number of sessions from 0 to 1000")
+    return int(text)
+
+
 def run_serve(argv: Sequence[str]) -> int:
     args = serve_parser().parse_args(argv)
     from reader.serve import ServeUsageError, serve, serve_class
+    from reader.serve_ready import DEFAULT_READY
 
     try:
         if not args.live_class:
             if args.handins is not None:
                 raise ServeUsageError("--handins goes with --class (a live lesson)")
+            if args.ready is not None:
+                raise ServeUsageError("--ready goes with --class (a live lesson)")
             return serve(args.paths, db_path(args), host=args.host, port=args.port, token=args.token,
                          max_sessions=args.max_sessions, debug=args.debug)
         if args.db is not None:
@@ -318,7 +335,8 @@ def run_serve(argv: Sequence[str]) -> int:
         if len(args.paths) != 1:
             raise ServeUsageError(f"--class takes exactly one PATH, the lesson pack folder (got {len(args.paths)})")
         return serve_class(args.paths[0], args.handins, host=args.host, port=args.port, token=args.token,
-                           max_sessions=args.max_sessions, debug=args.debug)
+                           max_sessions=args.max_sessions, debug=args.debug,
+                           ready=DEFAULT_READY if args.ready is None else args.ready)
     except ServeUsageError as error:  # a usage error, as argparse's: exit 2, but one line
         from reader.ingest.sanitize import display_line
 

@@ -30,6 +30,7 @@ from reader.connection_gate import capacity, raise_file_limit
 from reader.errors import UserError
 from reader.ingest.sanitize import display_line
 from reader.serve_log import log_to_console
+from reader.serve_ready import DEFAULT_READY
 from reader.serve_web import (  # noqa: F401 - AppProcess: the one place a session's app starts
     DEFAULT_MAX_SESSIONS,
     STUDENT,
@@ -114,7 +115,7 @@ def serve(paths: list[str], db: Path, host: str = "127.0.0.1", port: int = 8000,
 
 def serve_class(lesson: str | Path, handins: str | Path | None = None, host: str = "127.0.0.1",
                 port: int = 8000, token: str | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS,
-                debug: bool = False) -> int:
+                debug: bool = False, ready: int = DEFAULT_READY) -> int:
     """A live lesson: the students' seats at `/`, the teacher's class view at `/teacher`."""
     folders = class_folders(lesson, handins)
     if token is None and not is_loopback(host):
@@ -128,7 +129,7 @@ def serve_class(lesson: str | Path, handins: str | Path | None = None, host: str
     server = ClassroomServer(commands, host, port, token, max_sessions=sessions, max_connections=connections,
                              teacher_token=teacher_token_for(token),
                              announce=lambda server: _announce_lesson(server, folders),
-                             warm_args=[str(folders.pack)])
+                             warm_args=[str(folders.pack)], ready=ready)
     asyncio.run(server.run())
     return 0
 

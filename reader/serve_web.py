@@ -20,6 +20,8 @@ Security model:
   the new one answered 503. A refused request (403) closes its connection.
 - At most `--max-sessions` app processes run at once: beyond that the page (503) and the
   websocket (a line on the terminal, then close code 1013) say so, and no process starts.
+  A live lesson's apps started ahead (`--ready`, `reader.serve_ready`) count in that too:
+  they only fill the room the open sessions leave.
 - A malformed request gets aiohttp's 400 and one line on the console, never a traceback
   (`--debug` shows them); nothing a client sent reaches the console with a control
   character in it, and a flood of such lines is cut to a few every ten seconds.
@@ -61,6 +63,8 @@ from textual_serve.server import Server, to_int
 from reader.connection_gate import IDLE_SECONDS, MAX_CONNECTIONS, ConnectionGate, GatedSite
 from reader.errors import UserError
 from reader.serve_apps import AppProcess, Forks
+from reader.serve_ready import SIZE as READY_SIZE
+from reader.serve_ready import ReadySessions, Relay
 
 log = logging.getLogger("presscheck.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -135,7 +139,7 @@ class ClassroomServer(Server):
                  max_sessions: int = DEFAULT_MAX_SESSIONS, max_connections: int = MAX_CONNECTIONS,
                  teacher_token: str | None = None,
                  announce: Callable[[ClassroomServer], None] = lambda server: None,
-                 warm_args: list[str] | None = None) -> None:
+                 warm_args: list[str] | None = None, ready: int = 0) -> None:
         super().__init__(shlex.join(commands[STUDENT]), host=host, port=port, title="presscheck")
         if teacher_token is not None and TEACHER not in commands:
             raise ValueError("a teacher token needs a teacher's command")
@@ -150,6 +154,13 @@ class ClassroomServer(Server):
         self.gate = ConnectionGate(max_connections)
         self.forks = Forks(warm_args)
         """Where sessions are forked from: the warm parent, started before the link is shown."""
+        self.ready = ReadySessions(min(ready, max_sessions), self._start_ready,
+                                   room=lambda: self.max_sessions - len(self.sessions),
+                                   in_use=lambda: len(self.sessions),
+                                   on_filled=lambda count: say(
+                                       f"{count} student session{'s' if count != 1 else ''} ready "
+                                       "(started ahead at the sign-in screen; --ready)"))
+        """Students' apps already at their first screen, for the tabs that open next."""
         self.url = ""
         self.teacher_url = ""
 
@@ -162,7 +173,7 @@ class ClassroomServer(Server):
         return f"presscheck_teacher_{self.port}"
 
     def all_sessions(self) -> list[AppProcess]:
-        return [*self.sessions, *self.teacher_sessions]
+        return [*self.sessions, *self.teacher_sessions, *self.ready.services()]
 
     # access -------------------------------------------------------------------------------
 
@@ -309,17 +320,27 @@ class ClassroomServer(Server):
             if len(sessions) >= limit:  # counted and added with no await between
                 await self._refuse_session(websocket, request, role)
                 return websocket
-            service = AppProcess(
-                self.commands[role],
-                forks=self.forks,
-                write_bytes=websocket.send_bytes,
-                write_str=websocket.send_str,
-                close=websocket.close,
-                download_manager=self.download_manager,
-            )
+            taken = self.ready.take() if role == STUDENT else None
+            if taken is None:
+                service = AppProcess(
+                    self.commands[role],
+                    forks=self.forks,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                )
+            else:
+                service = taken[0]
             sessions.add(service)
             say(f"{what} opened from {request.remote} ({len(sessions)} open)")
-            await service.start(width, height)
+            if taken is None:
+                await service.start(width, height)
+            else:
+                redrawn = (width, height) != READY_SIZE
+                await taken[1].attach(websocket.send_bytes, websocket.send_str, websocket.close, redrawn)
+                if redrawn:
+                    await service.set_terminal_size(width, height)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
@@ -329,8 +350,17 @@ class ClassroomServer(Server):
             if service is not None:
                 await service.stop()
                 sessions.discard(service)
+                self.ready.wake()
                 say(f"{what} closed ({len(sessions)} open)")
         return websocket
+
+    async def _start_ready(self, relay: Relay) -> AppProcess:
+        """A student's app drawn ahead of its tab, writing to `relay` until one takes it."""
+        service = AppProcess(self.commands[STUDENT], forks=self.forks, write_bytes=relay.write_bytes,
+                             write_str=relay.write_str, close=relay.close,
+                             download_manager=self.download_manager)
+        await service.start(*READY_SIZE)
+        return service
 
     async def _refuse_session(self, websocket: web.WebSocketResponse, request: web.Request,
                               role: str = STUDENT) -> None:
@@ -412,10 +442,13 @@ class ClassroomServer(Server):
 
             for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(number, on_signal)
+            self.ready.begin()
             await stop.wait()
+            await self.ready.close()
             await self.stop_sessions()
         finally:
             await runner.cleanup()
+            await self.ready.close()
             self.kill_sessions()  # anything a cleanup race left behind
             await self.forks.close()
         say("stopped")

@@ -18,12 +18,13 @@ not counted: the clock starts only once it has printed its link.
   shows it, also when one frame shows two keys; cursor-blink repaints show only keys
   echoed before and never match. The first key is typed but not timed (one letter is not a
   distinctive needle). Against 1 session typing alone;
-- memory per session: the PSS (and USS: Private_Clean + Private_Dirty) of every process
-  descended from the server (the apps, and whatever starts them) from
-  /proc/PID/smaps_rollup, summed and divided by the number of sessions, after the typing;
+- memory per app process: the PSS (and USS: Private_Clean + Private_Dirty) of every
+  process descended from the server (the sessions' apps, those kept ready, whatever starts
+  them) from /proc/PID/smaps_rollup, summed and divided by their number, after the typing;
   information only;
 - where the time goes (information): the CPU time of the server and its apps per key
-  typed, and the apps' CPU time per session from its start to settled; the notes give the
+  typed, and the CPU time the apps used per session from the opening of the tabs until they
+  settled (for a session kept ready: what taking it cost, not its start ahead); the notes give the
   cores the server, its apps and the whole machine used while the sessions opened and
   while they typed (the machine is shared: what others ran shows there).
 
@@ -32,7 +33,10 @@ The serve command comes from `serve_argv` alone: class mode (`presscheck serve L
 --help` mentions `--class`, else today's plain mode (`presscheck serve SEEDS --db DB`).
 In class mode a plain server runs beside it, idle but for 1-session first screens
 interleaved with class mode's ("1 session, plain serve"), to show class mode no slower.
-Each server gets an untimed 1-session warm-up. Rounds: 1 session 5 times (quick 3) and
+When class mode keeps sessions ready (`--ready`, its default 30), every round starts once
+the server has said all 30 are ready again, as a class finds a server the teacher started
+before the lesson; a third server, with `--ready 0`, has its 30 tabs opened once (no
+typing) for what the same crowd costs with nothing started ahead. Each server gets an untimed 1-session warm-up. Rounds: 1 session 5 times (quick 3) and
 `SESSIONS` at once 2 times (quick 1), interleaved. Sessions are closed by closing their
 websockets (the server asks each app to quit) and the servers are stopped with SIGINT, as
 Ctrl+C does; any process of a server's session left after that is killed and reported.
@@ -78,6 +82,7 @@ SETTLE_WINDOW = 0.5
 SETTLE_TIMEOUT = 20.0
 FIRST_SCREEN_TARGET_MS = 2000.0
 ECHO_P99_TARGET_MS = 100.0
+_READY = re.compile(r"^presscheck serve: (\d+) student sessions? ready")
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]")
 
 
@@ -95,21 +100,32 @@ def class_mode(ctx: Context) -> bool:
     return "--class" in done.stdout
 
 
-def lesson(ctx: Context) -> Path:
+def lesson(ctx: Context, mode: str = "class") -> Path:
     """A copy of the seed pack (two articles and the key): the lesson served."""
-    target = ctx.folder("serve_load") / "lesson"
+    target = ctx.folder("serve_load") / f"lesson-{mode}"
     if not target.exists():
         shutil.copytree(BENCH.parent / "seeds", target)
     return target
 
 
+def keeps_ready(ctx: Context) -> bool:
+    """Whether this presscheck's class mode starts sessions ahead (`--ready`)."""
+    done = subprocess.run([str(ctx.presscheck), "serve", "--help"], capture_output=True, text=True,
+                          timeout=60, cwd=ctx.work, env=ctx.env(), check=False)
+    return "--ready" in done.stdout
+
+
 def serve_argv(ctx: Context, mode: str, index: int) -> list[str]:
-    """The one place the serve command is spelt: `mode` "class" or "plain"; `index` numbers
-    the servers of a run (each gets its own database or hand-in folder)."""
+    """The one place the serve command is spelt: `mode` "class", "cold" (class mode with no
+    session started ahead: `--ready 0`) or "plain"; `index` numbers the servers of a run
+    (each gets its own database or hand-in folder)."""
     listen = ["--host", "127.0.0.1", "--port", "0"]
-    if mode == "class":
+    if mode in ("class", "cold"):
         handins = ctx.folder(f"serve_load/handins-{index}")
-        return [str(ctx.presscheck), "serve", str(lesson(ctx)), "--class", "--handins", str(handins), *listen]
+        # each server its own lesson state (.class), as two lessons would have
+        ready = ["--ready", "0"] if mode == "cold" else []
+        return [str(ctx.presscheck), "serve", str(lesson(ctx, mode)), "--class", "--handins", str(handins),
+                *ready, *listen]
     db = ctx.folder(f"serve_load/db-{index}") / "annotations.json"
     return [str(ctx.presscheck), "serve", str(lesson(ctx)), "--db", str(db), *listen]
 
@@ -149,6 +165,19 @@ class Server:
                 raise ServeFailed(f"presscheck serve exited {self.process.returncode}: {tail(self.output())}")
             time.sleep(0.02)
         raise ServeFailed(f"presscheck serve printed no link in {READY_TIMEOUT:g} s: {tail(self.output())}")
+
+    def wait_pool(self, after: int, count: int) -> float | None:
+        """Wait until the server says `count` (or more) sessions are ready, after its first
+        `after` lines; the seconds it took, None if it did not within READY_TIMEOUT."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < READY_TIMEOUT:
+            for line in self.lines[after:]:
+                if (found := _READY.search(line)) and int(found.group(1)) >= count:
+                    return time.perf_counter() - started
+            if self.process.poll() is not None:
+                raise ServeFailed(f"presscheck serve exited {self.process.returncode}: {tail(self.output())}")
+            time.sleep(0.05)
+        return None
 
     def apps(self) -> list[int]:
         """Every live process descended from the server."""
@@ -423,6 +452,7 @@ async def batch(server: Server, count: int, seed: int, typing: bool = True) -> R
     result = Round()
     mark, before = len(server.lines), len(server.apps())
     async with aiohttp.ClientSession() as http:
+        apps_before = cpu_seconds(server.apps())
         cpu, busy, began = cpu_seconds([server.process.pid, *server.apps()]), machine_busy()[0], time.perf_counter()
         opened = await asyncio.gather(*(open_session(http, server.port, result) for _ in range(count)))
         took = time.perf_counter() - began
@@ -436,7 +466,7 @@ async def batch(server: Server, count: int, seed: int, typing: bool = True) -> R
                 await asyncio.gather(*(s.ws.send_str(json.dumps(["focus"])) for s in sessions))
                 result.settled_s = await settle(server)
                 apps = server.apps()
-                result.start_cpu_s = cpu_seconds(apps) / len(sessions)
+                result.start_cpu_s = (cpu_seconds(apps) - apps_before) / len(sessions)
                 rng = random.Random(seed)
                 names = ["Z" + "".join(rng.choices("abcdefghijklmnopqrstuvwxy", k=KEYS - 1)) for _ in sessions]
                 cpu, own = cpu_seconds([server.process.pid, *apps]), cpu_seconds([server.process.pid])
@@ -490,18 +520,21 @@ def measure(ctx: Context) -> list[Figure]:
     screen_n = Figure("serve_load.first_screen", f"first screen, {n} sessions at once ({mode} serve)")
     screen_1 = Figure("serve_load.first_screen_1", f"first screen, 1 session ({mode} serve)")
     screen_plain = Figure("serve_load.first_screen_plain", "first screen, 1 session, plain serve")
+    screen_cold = Figure("serve_load.first_screen_cold", f"first screen, {n} at once, none ready (--ready 0)")
     echo_n = Figure("serve_load.echo", f"key echo, {n} sessions typing")
     echo_1 = Figure("serve_load.echo_1", "key echo, 1 session typing")
-    pss_n = Figure("serve_load.pss", f"PSS per session, {n} sessions", unit="MB")
-    pss_1 = Figure("serve_load.pss_1", "PSS per session, 1 session", unit="MB")
-    uss_n = Figure("serve_load.uss", f"USS per session, {n} sessions", unit="MB")
-    uss_1 = Figure("serve_load.uss_1", "USS per session, 1 session", unit="MB")
+    pss_n = Figure("serve_load.pss", f"PSS per app process, {n} sessions open", unit="MB")
+    pss_1 = Figure("serve_load.pss_1", "PSS per app process, 1 session open", unit="MB")
+    uss_n = Figure("serve_load.uss", f"USS per app process, {n} sessions open", unit="MB")
+    uss_1 = Figure("serve_load.uss_1", "USS per app process, 1 session open", unit="MB")
     cpu_n = Figure("serve_load.key_cpu", f"CPU per key, {n} sessions typing (apps + server)")
     cpu_1 = Figure("serve_load.key_cpu_1", "CPU per key, 1 session typing (apps + server)")
     start_n = Figure("serve_load.start_cpu", f"CPU per session start, {n} at once")
     start_1 = Figure("serve_load.start_cpu_1", "CPU per session start, 1 alone")
     ours = [screen_n, screen_1, echo_n, echo_1, pss_n, pss_1, uss_n, uss_1, cpu_n, cpu_1, start_n, start_1]
-    figures = [*ours[:2], screen_plain, *ours[2:]] if mode == "class" else ours
+    pooled = mode == "class" and keeps_ready(ctx)
+    extra = [screen_plain, screen_cold] if pooled else [screen_plain]
+    figures = [*ours[:2], *extra, *ours[2:]] if mode == "class" else ours
     settled: list[float | None] = []
     crowd_rounds: list[Round] = []
 
@@ -511,9 +544,9 @@ def measure(ctx: Context) -> list[Figure]:
         add(screen, result.screens, result.screen_failures)
         add(echo, result.echoes, result.echo_failures)
         screen.notes += result.notes
-        if result.pss is not None and result.uss is not None and len(result.screens) == sessions:
-            (pss_1 if one else pss_n).samples.append(result.pss / sessions)
-            (uss_1 if one else uss_n).samples.append(result.uss / sessions)
+        if result.pss is not None and result.uss is not None and len(result.screens) == sessions and result.apps:
+            (pss_1 if one else pss_n).samples.append(result.pss / result.apps)
+            (uss_1 if one else uss_n).samples.append(result.uss / result.apps)
             (pss_1 if one else pss_n).extra.setdefault("app_processes", []).append(result.apps)
         if result.key_cpu_ms is not None and result.start_cpu_s is not None:
             (cpu_1 if one else cpu_n).samples.append(result.key_cpu_ms)
@@ -527,13 +560,23 @@ def measure(ctx: Context) -> list[Figure]:
     servers: dict[str, Server] = {}
     broken: dict[str, str] = {}
     owned = {mode: ours, "plain": [screen_plain]} if mode == "class" else {mode: ours}
+    if pooled:
+        owned["cold"] = [screen_cold]
+    refills: list[float | None] = []
 
     def batch_on(serve_mode: str, count: int, seed: int, typing: bool = True) -> Round | None:
-        """A batch on that server; None (the reason kept) once the server has failed."""
+        """A batch on that server; None (the reason kept) once the server has failed. On
+        the server that keeps sessions ready, the batch then waits for it to be full again,
+        as a class would find it (the teacher starts it before the lesson)."""
         if serve_mode in broken:
             return None
+        server = servers[serve_mode]
         try:
-            return run_batch(servers[serve_mode], count, seed, typing)
+            mark = len(server.lines)
+            result = run_batch(server, count, seed, typing)
+            if pooled and serve_mode == mode:
+                refills.append(server.wait_pool(mark, SESSIONS))
+            return result
         except ServeFailed as error:
             broken[serve_mode] = str(error)
             return None
@@ -549,6 +592,13 @@ def measure(ctx: Context) -> list[Figure]:
                 broken[serve_mode] = str(error)
                 continue
             screen_n.extra.setdefault("server_startup_s", {})[serve_mode] = round(startup, 3)
+            if pooled and serve_mode == mode:
+                try:
+                    filled = server.wait_pool(0, SESSIONS)
+                except ServeFailed as error:
+                    broken[serve_mode] = str(error)
+                    continue
+                screen_n.extra["ready_after_start_s"] = filled
             batch_on(serve_mode, 1, seed=0)  # warm-up: the files read once, not timed
         for index in range(max(singles, crowds)):
             if index < singles:
@@ -567,6 +617,11 @@ def measure(ctx: Context) -> list[Figure]:
                     log(f"serve_load: first screens median {fmt(statistics.median(screens), 'ms')}, "
                         f"max {fmt(max(screens), 'ms')}; echo median {fmt(statistics.median(echoes), 'ms')}, "
                         f"p99 {fmt(p99(echoes), 'ms')}; {len(result.screen_failures)} sessions failed")
+                if pooled and index == 0:
+                    log(f"serve_load: {n} sessions at once, none ready (--ready 0)")
+                    if (result := batch_on("cold", n, seed=200, typing=False)) is not None:
+                        add(screen_cold, result.screens, result.screen_failures)
+                        screen_cold.notes += result.notes
     finally:
         for serve_mode, server in servers.items():
             for note in server.stop():
@@ -580,6 +635,16 @@ def measure(ctx: Context) -> list[Figure]:
     screen_n.reference = f"1 session {fmt(screen_1.median, 'ms')} {fmt_ratio(ratio(screen_n.median, screen_1.median))}"
     screen_n.judge(None if screen_n.max is None else screen_n.max <= FIRST_SCREEN_TARGET_MS)
     screen_n.extra["settle_s"] = settled
+    if pooled:
+        screen_n.extra["refill_s"] = refills
+        started = screen_n.extra.get("ready_after_start_s")
+        screen_n.notes.append(
+            f"the server keeps {n} sessions ready (`--ready`, its default): they were all ready "
+            f"{'?' if started is None else f'{started:.1f}'} s after it printed its link, and again "
+            + ", ".join("not within 60" if r is None else f"{r:.1f}" for r in refills)
+            + " s after each round; the tabs were opened once they were")
+        screen_cold.reference = (f"{n} ready {fmt(screen_n.median, 'ms')}; cold / ready "
+                                 f"{fmt_ratio(ratio(screen_cold.median, screen_n.median))}")
     if crowd_rounds:
         screen_n.notes.append("while they opened: " + "; ".join(
             f"{r.opening[0]:.1f} s, the server and its apps busy {r.opening[1]:.2f} cores, "
@@ -605,8 +670,10 @@ def measure(ctx: Context) -> list[Figure]:
     for many, one in ((pss_n, pss_1), (uss_n, uss_1), (cpu_n, cpu_1), (start_n, start_1)):
         many.reference = f"1 session {fmt(one.median, one.unit)} {fmt_ratio(ratio(many.median, one.median))}"
     if pss_n.samples:
-        pss_n.notes.append("every process descended from the server, summed, divided by the sessions; "
-                           "the server itself not counted")
+        counts = pss_n.extra.get("app_processes", []) + pss_1.extra.get("app_processes", [])
+        pss_n.notes.append("every process descended from the server (the sessions' apps, the ones kept ready, "
+                           "the warm parent), summed, divided by their number ("
+                           + ", ".join(str(c) for c in counts) + "); the server itself not counted")
     if crowd_rounds:
         cpu_n.notes.append("while they typed: " + "; ".join(
             f"{r.keys_per_s:.0f} keys/s in all, the apps and the server busy {r.cores:.2f} cores "

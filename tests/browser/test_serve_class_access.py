@@ -56,7 +56,8 @@ def _teacher_url(served, timeout: float = 10.0) -> str:
 
 
 def _start(serve, lesson: Path, *args: str):
-    served = serve(str(lesson), "--class", *args, with_db=False)
+    # one session kept ready (not a class's 30): the students' route hands it out
+    served = serve(str(lesson), "--class", "--ready", "1", *args, with_db=False)
     teacher = _teacher_url(served)
     return served, teacher, _token(teacher)
 

@@ -191,7 +191,9 @@ def test_two_students_annotate_at_once_apart_the_teacher_sees_both_and_ends_the_
     lesson = tmp_path / "hanoi"
     shutil.copytree(REPO / "seeds", lesson)
     handins = tmp_path / "handins"
-    served = serve(str(lesson), "--class", "--handins", str(handins), with_db=False)
+    # both students' tabs take an app started ahead (Chromium's size is not the one it was
+    # drawn at: the app draws its screen again at the tab's)
+    served = serve(str(lesson), "--class", "--handins", str(handins), "--ready", "2", with_db=False)
     teacher_url = _teacher_url(served.lines)
     students_url = served.url
     assert "teacher" not in students_url
@@ -210,7 +212,12 @@ def test_two_students_annotate_at_once_apart_the_teacher_sees_both_and_ends_the_
                 time.sleep(0.1)
     assert not heat(screen(teacher), 0) and not heat(screen(teacher), 1), screen(teacher)  # no marks yet
 
-    # both students open the link, each in their own profile, and sign in at once
+    # both students open the link, each in their own profile, and sign in at once; the
+    # two apps started ahead are waiting for them
+    deadline = time.monotonic() + 30
+    while not any("2 student sessions ready" in line for line in served.lines):
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.1)
     for student in (alice, bob):
         student.page, response = open_page(chromium, students_url, size=SIZE)
         assert response.status == 200

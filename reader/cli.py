@@ -354,8 +354,34 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+GLOBAL_OPTIONS = {"--db": True, "--author": True, "--debug": False}
+"""Options every command takes (True: with a value), also written before the command:
+`presscheck --db class.json export` is `presscheck export --db class.json`."""
+
+
+def command_first(argv: Sequence[str]) -> list[str]:
+    """`argv` with the global options written before a command moved after it (before a
+    `--`, after which everything is a path); unchanged when no command follows them."""
+    leading: list[str] = []
+    index = 0
+    while index < len(argv):
+        name, has_value, _ = argv[index].partition("=")
+        if name not in GLOBAL_OPTIONS:
+            break
+        takes = GLOBAL_OPTIONS[name] and not has_value
+        if takes and index + 1 >= len(argv):
+            return list(argv)  # `--db` and nothing: the open command's parser says so
+        leading += argv[index:index + 1 + takes]
+        index += 1 + takes
+    if not leading or index >= len(argv) or argv[index] not in COMMANDS:
+        return list(argv)
+    command, rest = argv[index], list(argv[index + 1:])
+    end = rest.index("--") if "--" in rest else len(rest)
+    return [command, *rest[:end], *leading, *rest[end:]]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = command_first(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     from reader.safe_output import guard_streams, restore_streams
 

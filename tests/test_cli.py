@@ -280,3 +280,32 @@ def test_opening_a_refused_file_makes_no_database(tmp_path):
     result = run(str(binary), "--db", str(db), cwd=tmp_path)
     assert result.returncode == 1 and "a binary file" in result.stderr
     assert not db.exists() and not db.parent.exists()
+
+
+def test_global_options_work_before_the_command_as_after_it(tmp_path, seeds):
+    store, claim = _db_with_claim(tmp_path / "db.json", seeds)
+    after = run("export", "--format", "csv", "--db", str(store.path), cwd=tmp_path)
+    assert after.returncode == 0, after.stderr
+    for before in (("--db", str(store.path)), (f"--db={store.path}",), ("--debug", "--db", str(store.path))):
+        result = run(*before, "export", "--format", "csv", cwd=tmp_path)
+        assert (result.returncode, result.stdout, result.stderr) == (0, after.stdout, ""), before
+    # import, with a path after `--` (the options go before it, or they would be paths)
+    export = tmp_path / "-dash.json"
+    export.write_text(run("export", "--db", str(store.path), cwd=tmp_path).stdout)
+    target = tmp_path / "other.json"
+    result = run("--db", str(target), "--author", "Ann", "import", "--", export.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [a.id for a in Store.open(target).annotations()] == [claim.id]
+    # a command that has no such option says so, as it does with the option after it
+    refused = run("--author", "Ann", "serve", str(seeds), cwd=tmp_path)
+    assert refused.returncode == 2 and "unrecognized arguments: --author Ann" in refused.stderr
+
+
+def test_global_options_before_paths_still_open_them():
+    from reader.cli import command_first
+
+    assert command_first(["--db", "x.json", "a.txt"]) == ["--db", "x.json", "a.txt"]
+    assert command_first(["--db", "x.json", "export", "-o", "e.json"]) == ["export", "-o", "e.json", "--db", "x.json"]
+    assert command_first(["--db"]) == ["--db"]
+    assert command_first(["--version"]) == ["--version"]
+    assert command_first(["export", "--db", "x"]) == ["export", "--db", "x"]

@@ -3,6 +3,7 @@ model, where packs are found, and reading one. No UI."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -175,3 +176,20 @@ def load_pack_articles(folder: str | Path) -> Iterator[Article]:
 
     for path in load_pack(folder).articles:
         yield load_article(path)
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022]|\d{1,3}[.)])\s")
+
+
+def reflowed(text: str) -> str:
+    """Instructions as a teacher writes them in pack.toml (lines broken at the editor's
+    width) with each paragraph and list item on one line, for the screen to wrap at its own
+    width: a line joins the one before unless either is blank or it starts a list item
+    (`-`, `*`, `+`, `•`, `1.`, `1)`)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if lines and line.strip() and lines[-1].strip() and not _LIST_ITEM.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line.rstrip())
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
+from reader.classroom.pack import reflowed
 from reader.ingest.sanitize import display_text
 from reader.screens.dialog import Dialog
 
@@ -25,7 +26,7 @@ class InstructionsScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="instructions", classes="dialog"):
             yield Label(Text(display_text(self.exercise)), classes="dialog-title")
-            yield Static(Text(display_text(self.instructions or "This pack has no instructions.")))
+            yield Static(Text(display_text(reflowed(self.instructions) or "This pack has no instructions.")))
             yield Label("Esc closes · i shows this again", classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -133,3 +133,33 @@ async def test_a_created_pack_opens_in_the_app(tmp_path, make_app):
         await pilot.pause()
         assert app.session.pack is not None and app.session.pack.title == "Made for class"
         assert [a.id for a in app.session.articles] == article_ids(load_pack(SEEDS))
+
+
+def test_instructions_are_reflowed_paragraph_by_paragraph_and_item_by_item():
+    from reader.classroom.pack import reflowed
+
+    written = ("\nTwo reports describe the same event: the collapse of the summit\nin Hanoi, in 2019.\n\n"
+               "Read both closely.\n\n1. Tag the claims (t): who says what,\n   numbers, causes.\n"
+               "2) Mark contradictions.\n- a dash item\n  continued\n• a bullet\n\nDone.   \n")
+    assert reflowed(written) == (
+        "\nTwo reports describe the same event: the collapse of the summit in Hanoi, in 2019.\n\n"
+        "Read both closely.\n\n1. Tag the claims (t): who says what, numbers, causes.\n"
+        "2) Mark contradictions.\n- a dash item continued\n• a bullet\n\nDone.")
+    assert reflowed("") == "" and reflowed("one line") == "one line"
+
+
+async def test_the_instructions_screen_wraps_a_sentence_at_its_own_width(make_app):
+    from textual.widgets import Static
+
+    from reader.screens.instructions import InstructionsScreen
+
+    pack = load_pack(SEEDS)
+    app = make_app([str(SEEDS)])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, InstructionsScreen):
+            app.push_screen(InstructionsScreen(pack.title, pack.instructions))
+            await pilot.pause()
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "second summit between Donald Trump" in shown  # the TOML breaks the line there
+        assert "4. Write a note" in shown

@@ -138,6 +138,8 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
             with contextlib.suppress(ValueError):  # shown from the current folder when inside it
                 key_file = key_file.absolute().relative_to(Path.cwd())
             return f"key → {key_file}"
+        if self.session.seat is not None:  # the server's folders are not the student's business
+            return "kept on the lesson's server"
         return str(self.session.store.path)
 
     # What is hidden at the start (the tabs in a wide terminal, the find bar, an idle

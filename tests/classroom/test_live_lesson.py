@@ -310,3 +310,33 @@ async def test_one_students_work_in_the_live_view_shows_nobody_elses_notes(lesso
         screen._show_annotations()
         await settle(pilot)
         assert "BensOwnNote" in options() and "AnnsOwnNote" not in options()
+
+
+async def test_a_students_screens_never_show_the_servers_folders(lesson, tmp_path, monkeypatch):
+    """The server's paths (the seat's database, the hand-ins folder) are not the student's
+    business: nothing they can act on, and they tell a student how the server is laid out."""
+    app = PresscheckApp(lesson=lesson)
+    monkeypatch.setattr(app, "deliver_binary", lambda path, **kw: None)
+    shown = []
+
+    async def look(pilot) -> None:
+        await settle(pilot)
+        shown.append(app.export_screenshot())
+        shown.extend(str(n.message) for n in app._notifications)
+
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Ada")
+        await look(pilot)
+        await tag_second_sentence(pilot, note="a source?")
+        await look(pilot)
+        await pilot.press("h")
+        await settle(pilot, 0.2)
+        await look(pilot)
+        await pilot.press("ctrl+e")
+        await look(pilot)
+        await pilot.press("escape")
+        await look(pilot)
+    assert lesson.handins.is_dir() and lesson.seat("Ada").folder.is_dir()
+    for screen in shown:
+        assert str(tmp_path) not in screen and "db.json" not in screen, screen[:300]

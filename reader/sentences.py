@@ -7,6 +7,7 @@ visits are segmented, so a 5 MB article costs nothing until it is read.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,45 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+CLOSED_SENTENCE = re.compile(r"[.!?\u2026][\u2019'\u201d\"\u00bb)\]]+(?=\s+[\u201c\u2018\"'\u00ab(\[]?[A-Z0-9])")
+"""A sentence that ends inside a closing quote or bracket (`that.\u2019 Ri Yong Ho`, `over?\u00bb
+Nobody`, `expected.) Then`), where the next begins with a capital or a figure: pysbd keeps
+both in one sentence when the quote is single or angled, or a bracket."""
+
+
+CLOSING = "\u2019\u201d\u00bb)]"
+"""Marks that only close a quote or bracket: never the start of a sentence."""
+STRAIGHT_QUOTES = "'\""
+
+
+def _closes(piece: str) -> bool:
+    """Whether `piece` starts with the mark that closes the sentence before it: a closing
+    quote or bracket, or a straight quote followed by a space or punctuation (an opening
+    one is followed by a word)."""
+    if piece[:1] in CLOSING:
+        return True
+    return piece[:1] in STRAIGHT_QUOTES and (len(piece) == 1 or piece[1].isspace() or piece[1] in ",.;:!?")
+
+
 def split_sentences(paragraph: str) -> list[Span]:
     """Spans of the sentences of one paragraph, without surrounding white space."""
+    pieces: list[Span] = []
+    for start, end in _segmented(paragraph):
+        if pieces and _closes(paragraph[start:end]):  # pysbd cut before the quote that ends it
+            start = pieces.pop()[0]
+        pieces.append((start, end))
+    spans: list[Span] = []
+    for start, end in pieces:
+        for found in CLOSED_SENTENCE.finditer(paragraph, start, end):
+            cut = found.end()
+            spans.append((start, cut))
+            start = cut + len(paragraph[cut:end]) - len(paragraph[cut:end].lstrip())
+        spans.append((start, end))
+    return spans
+
+
+def _segmented(paragraph: str) -> list[Span]:
+    """pysbd's sentences of `paragraph`, as spans."""
     spans: list[Span] = []
     try:
         pieces = _segmenter().segment(paragraph)

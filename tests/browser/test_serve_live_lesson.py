@@ -46,14 +46,31 @@ class Student:
         self.looks = 0
 
 
+def _moves_to(article_file: str, quote: str) -> list[str]:
+    """The `j` presses from an article's first sentence to the one that starts with `quote`,
+    counted with the app's own sentence index (furniture skipped, as the app does)."""
+    from reader.ingest import load_article
+    from reader.sentences import SentenceIndex
+
+    article = load_article(REPO / "seeds" / article_file)
+    index = SentenceIndex(article.text, article.furniture)
+    span, steps = index.first(), 0
+    while span is not None and not article.text[span[0]:span[1]].startswith(quote):
+        span, steps = index.after(span), steps + 1
+    assert span is not None, f"no sentence of {article_file} starts with {quote!r}"
+    return ["j"] * steps
+
+
 def _students() -> tuple[Student, Student]:
     """Each tags a key item ("factual claim", "unsourced claim") then the sentence after it,
-    in their own article: 23rd and 24th sentences of the first, 19th and 20th of the second."""
+    in their own article."""
+    drills = "In addition to this, the US has suspended the joint military drills"
     alice = Student("AliceUniqueName", "AliceSecretNote wants a source", 0,
-                    "In addition to this, the US has suspended the joint military drills", ["j"] * 22,
+                    drills, _moves_to("000_1aa975c49d58f58c.txt", drills),
                     "The drills which are conducted annually")
+    summit = "Before this summit, there was a feeling that there may be a possible"
     bob = Student("BobDistinctName", "BobPrivateNote doubts this", 1,
-                  "Before this summit, there was a feeling that there may be a possible", ["Tab", *["j"] * 18],
+                  summit, ["Tab", *_moves_to("001_1c2accc8ffba02b5.txt", summit)],
                   "However, after this result, it appears")
     alice.other, bob.other = bob, alice
     return alice, bob

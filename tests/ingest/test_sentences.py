@@ -300,3 +300,36 @@ def test_block_segmentation_property(text: str):
         for offset in range(len(text) + 1):
             expected = next((span for span in spans if span[1] > offset), None)
             assert index.sentence_at(offset) == expected, offset
+
+
+TRICKY = {
+    # a sentence ending inside a closing quote or bracket, the next one capitalised
+    "He said, ‘It was all about the sanctions. We couldn’t do that.’ Ri Yong Ho has stated that.":
+        ["He said, ‘It was all about the sanctions. We couldn’t do that.’", "Ri Yong Ho has stated that."],
+    "She asked: «Is it over?» Nobody answered.": ["She asked: «Is it over?»", "Nobody answered."],
+    "It ended (as expected.) Then they left.": ["It ended (as expected.)", "Then they left."],
+    "He said ‘no.’ “Why?” she asked.": ["He said ‘no.’", "“Why?” she asked."],
+    "They said 'enough.' 2019 was the year.": ["They said 'enough.'", "2019 was the year."],
+    "He wrote: ‘That is all.’ Then he left. Mr. Smith agreed.":
+        ["He wrote: ‘That is all.’", "Then he left.", "Mr. Smith agreed."],
+    # ...and what stays one sentence
+    "“Stop!” he shouted. They stopped.": ["“Stop!” he shouted.", "They stopped."],
+    "He said “we are done.” The talks ended.": ["He said “we are done.”", "The talks ended."],
+    "The U.S. said so. The end.": ["The U.S. said so.", "The end."],
+    "‘Who knows?’ asked the minister.": ["‘Who knows?’ asked the minister."],
+    "It was (see p. 4) not clear.": ["It was (see p. 4) not clear."],
+    "'Who knows?' asked the minister.": ["'Who knows?' asked the minister."],
+    'He left. "Why?" she asked.': ["He left.", '"Why?" she asked.'],
+}
+
+
+def test_tricky_sentence_ends():
+    for paragraph, expected in TRICKY.items():
+        assert [paragraph[a:b] for a, b in split_sentences(paragraph)] == expected, paragraph
+
+
+def test_the_seed_quote_that_ends_a_sentence_ends_it(seed_001: Article):
+    index = SentenceIndex(seed_001.text)
+    start = seed_001.text.index("Ri Yong Ho has stated")
+    span = index.sentence_at(start)
+    assert span is not None and span[0] == start

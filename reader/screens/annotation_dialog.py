@@ -100,7 +100,9 @@ class AnnotationDialog(Dialog[AnnotationFields | None]):
                 placeholder = "Why (students read it in their feedback)"
             else:
                 placeholder = "Note" if self.kind == "note" else "Note (optional)"
-            yield Input(value=self.initial.note, placeholder=placeholder, id="note")
+            # an edit keeps the note: the cursor waits at its end, nothing selected, so the
+            # first key typed adds to it (Textual's Input selects all on focus by default)
+            yield Input(value=self.initial.note, placeholder=placeholder, id="note", select_on_focus=False)
             keys = "↑↓ choose · Tab to the note · " if self.has_choices else ""
             yield Label(f"{keys}Enter accept · Esc cancel", classes="dialog-hint")
 

@@ -17,7 +17,7 @@ from reader.ingest.sanitize import display_line
 from reader.ingest.title import shorten
 from reader.model import Article
 from reader.screens.dialog import Dialog
-from reader.widgets.option_lists import SafePaging
+from reader.widgets.option_lists import SafePaging, StopsAtEnds
 
 MAX_PANES = 4
 LINE_CHARS = 78
@@ -66,7 +66,7 @@ def chosen_feed_entries(entries: list[FeedEntry], ids: list[str]) -> list[FeedEn
 
 
 
-class ArticleChecklist(SafePaging, SelectionList[str]):
+class ArticleChecklist(SafePaging, StopsAtEnds, SelectionList[str]):
     """The library's list: Space marks an article, Enter opens the marked ones."""
 
 class LibraryScreen(Dialog[list[str] | None]):

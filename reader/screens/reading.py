@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from reader.ingest.sanitize import display_line
 from reader.launch import login_name
 from reader.model import Annotation, Article
 from reader.screens.annotating import AnnotatingActions
+from reader.screens.find_actions import FindActions
 from reader.screens.lesson_actions import LessonActions
 from reader.screens.session_actions import SessionActions
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
@@ -51,7 +51,9 @@ def article_index(widget_id: str | None) -> str:
     return (widget_id or "").rpartition("-")[2]
 
 
-class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWorkerFailures, Screen[None]):
+class ReadingScreen(
+    AnnotatingActions, FindActions, SessionActions, LessonActions, ReportsWorkerFailures, Screen[None]
+):
     """Read and annotate the workspace's open articles."""
 
     BINDINGS = [
@@ -100,7 +102,7 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
         self.session = workspace.session
         self.sidebar_filter = self.first_filter()
         self._active_pane_id = "pane-0"
-        self._find_origin: int | None = None
+        self._find_origin: tuple[str, int] | None = None
         self._sidebar_chosen = False
         self._furnished = asyncio.Event()
         self._resumed = False
@@ -295,13 +297,15 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
             # finds no tab of that id yet, and Tabs raises; `_furnish` marks it once they are
             if tabs.active != tab_id and tabs.query(f"#{tab_id}"):
                 tabs.active = tab_id
+        self._refresh_find()  # the find bar says which article it searches
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if not self.narrow:
             return  # hidden tabs (their first activation as they mount, or set from a pane)
         if event.tab.id:
             pane = self.query_one(f"#pane-{article_index(event.tab.id)}", ArticlePane)
-            if pane is not self.active_pane or self.focused is not pane:
+            # a find that moved to this article keeps the focus in the find bar
+            if pane is not self.active_pane or (self.focused is not pane and not self._typing_a_query()):
                 self._focus_pane(pane)
 
     def _focus_pane(self, pane: ArticlePane | None) -> None:
@@ -424,51 +428,3 @@ class ReadingScreen(AnnotatingActions, SessionActions, LessonActions, ReportsWor
         self._active_pane_id = shown[0].id or self._active_pane_id
         self._mark_current_column()
         self._update_related(shown[0])
-
-    # find -------------------------------------------------------------------------------
-
-    def action_find(self) -> None:
-        if isinstance(self.focused, Input):
-            raise SkipAction()  # typing in a field (the find field itself): / is a character
-        pane = self.active_pane
-        self._find_origin = pane.selection[0] if pane and pane.selection else 0
-        bar = self._find_bar()
-        if bar is not None:
-            bar.open()
-        else:  # pressed before the find bar is mounted: open it then, without holding the app
-            self.run_worker(self._open_find_when_furnished, group="find", exclusive=True)
-
-    async def _open_find_when_furnished(self) -> None:
-        await self._furnished.wait()
-        bar = self._find_bar()
-        if bar is not None:
-            bar.open()
-
-    def on_find_bar_search(self, event: FindBar.Search) -> None:
-        self._find(event.query, event.forward, incremental=event.incremental)
-
-    def _find(self, query: str, forward: bool, *, incremental: bool = False) -> None:
-        from reader.widgets.find_bar import compile_query
-
-        pattern = compile_query(query)
-        pane = self.active_pane
-        if pattern is None or pane is None:
-            return
-        origin = self._find_origin if incremental else None
-        if not pane.find(pattern, forward=forward, origin=origin):
-            self._say(f"Not found: {query}")
-        else:
-            self._say("")
-
-    def on_find_bar_closed(self) -> None:
-        self._focus_pane(self.active_pane)
-
-    def action_find_next(self) -> None:
-        bar = self._find_bar()
-        if bar is not None:  # before it is mounted nothing was searched for yet
-            self._find(bar.query_text, True)
-
-    def action_find_previous(self) -> None:
-        bar = self._find_bar()
-        if bar is not None:
-            self._find(bar.query_text, False)

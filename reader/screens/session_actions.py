@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.binding import Binding
 
 from reader.errors import UserError
 
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from reader.ingest.entry import FeedEntry
     from reader.model import Article
     from reader.screens.library import LibraryEntry
+    from reader.widgets.article_pane import ArticlePane
     from reader.widgets.source_loader import SourceLoader
     from reader.workspace import StoredAnnotations, Workspace
 
@@ -41,6 +41,9 @@ class SessionActions(_ScreenBase):
         def _say(self, message: str) -> None: ...
 
         def _reopen(self) -> None: ...
+
+        @property
+        def active_pane(self) -> ArticlePane | None: ...
 
     # other articles -------------------------------------------------------------------------
 
@@ -165,15 +168,27 @@ class SessionActions(_ScreenBase):
         self.app.push_screen(InstructionsScreen(pack.title, pack.instructions))
 
     def action_help(self) -> None:
-        from reader.screens.help import HelpScreen
-        from reader.widgets.article_pane import ArticlePane
-        from reader.widgets.find_bar import FindBar
+        """Every key that works here, from the live bindings: the focused part's, the
+        screen's, the other parts' (a pane, the sidebar, the find bar) and the app's."""
+        from reader.screens.help import HelpScreen, Place, live_key_groups
 
-        here = [b for b in self.BINDINGS if isinstance(b, Binding) and self.check_action(b.action, ()) is not False]
-        groups = [
-            ("Annotating and moving around", here),
-            ("In an article pane", [b for b in ArticlePane.BINDINGS if isinstance(b, Binding)]),
-            ("Everywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
-            ("In the find bar", [b for b in FindBar.BINDINGS if isinstance(b, Binding)]),
-        ]
-        self.app.push_screen(HelpScreen(groups))
+        places = []
+        pane = self.active_pane
+        if pane is not None:
+            places.append(Place("In an article pane", pane))
+        # the sidebar's list and the find bar are mounted just after the first frame
+        places += [Place("In the sidebar", found, SIDEBAR_WORDING) for found in self.query("#annotation-list")]
+        places += [Place("In the find bar (/ opens it)", found) for found in self.query("#find-bar")]
+        self.app.push_screen(HelpScreen(live_key_groups(self, places)))
+
+
+SIDEBAR_WORDING = {
+    "select": "Jump: both panes scroll to the annotation",
+    "cursor_down": "Next entry",
+    "cursor_up": "Previous entry",
+    "first": "First entry",
+    "last": "Last entry",
+    "page_down": "Page down",
+    "page_up": "Page up",
+}
+"""The sidebar's keys (Textual's option list) said for what they do there."""

@@ -3,7 +3,6 @@ in pane_layout.py, how a row is drawn in pane_rows.py, its cursor in sentence_cu
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -34,7 +33,7 @@ from reader.widgets.pane_rows import (
     position_at_column,
 )
 from reader.widgets.sentence_cursor import SentenceCursor
-from reader.widgets.text_search import find_match
+from reader.widgets.text_search import PaneSearch
 
 WRAP_TICK = 0.05
 """Seconds between two slices of background wrapping of a long article."""
@@ -77,6 +76,7 @@ class ArticlePane(ScrollView, can_focus=True):
         "article-pane--heat-3",
         "article-pane--heat-4",
         "article-pane--match",
+        "article-pane--match-current",
         "article-pane--furniture",
         "article-pane--fold",
         "article-pane--gutter",
@@ -132,6 +132,8 @@ class ArticlePane(ScrollView, can_focus=True):
         self._related: frozenset[str] = frozenset()
         self._heat: list[HeatRun] = []
         self._heat_top = 0
+        self.search = PaneSearch(article.text, self._invalidate)
+        """The find's matches in this article, and its current match, drawn over the text."""
         self._wrapping: Timer | None = None
         self._frame: tuple[int, Style] | None = None
         self._revision = 0
@@ -217,21 +219,6 @@ class ArticlePane(ScrollView, can_focus=True):
         if annotation_ids != self._related:
             self._related = annotation_ids
             self.refresh()
-
-    def find(
-        self, pattern: re.Pattern[str], *, forward: bool = True, origin: int | None = None
-    ) -> bool:
-        """Select the next (or previous) match of `pattern`, wrapping around the text.
-
-        With `origin`, the first match at or after it (a search as the query is typed).
-        """
-        selected = (self.selection or (0, 0))[0]
-        match = find_match(pattern, self.article.text, selected, forward=forward, origin=origin)
-        if match is None:
-            return False
-        self.set_selection(match.start(), match.end(), scroll=False)
-        self.scroll_to_offset(match.start(), center=True)
-        return True
 
     # layout -----------------------------------------------------------------------------
 
@@ -321,7 +308,7 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._related:
             ids = {h.annotation_id for h in self.highlights_at(row.start, end)}
             related = tuple(sorted(ids & self._related)) or None
-        return (row, width, self._revision, selected, related)
+        return (row, width, self._revision, selected, related, self.search.on_row(row.start, end))
 
     # drawing ----------------------------------------------------------------------------
 
@@ -366,6 +353,7 @@ class ArticlePane(ScrollView, can_focus=True):
             heat_top=self._heat_top,
             selection=self._drawn_selection(),
             focused=self.has_focus,
+            found=self.search.on_row(row.start, end),
         )
         return draw_row(row, self.article.text, self.article.furniture, overlay, self._style, base, self.app.console)
 

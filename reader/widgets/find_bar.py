@@ -1,16 +1,25 @@
-"""The find bar: a query typed at the bottom of the reading screen."""
+"""The find bar: a query typed at the bottom of the reading screen, what it searches (this
+article or all open ones) and how many matches there are."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Input, Label
+
+from reader.ingest.sanitize import display_line
+from reader.widgets.key_bar import KeyHint
+
+TITLE_CELLS = 48
+"""The article's title in the bar is cut to this many cells (narrower still when the bar is)."""
 
 
 def compile_query(query: str) -> re.Pattern[str] | None:
@@ -19,12 +28,14 @@ def compile_query(query: str) -> re.Pattern[str] | None:
 
 
 class FindBar(Horizontal):
-    """Type to search the active pane; Enter / Shift+Enter for next / previous."""
+    """Type to search the active pane, or every open article (ctrl+o); Enter / Shift+Enter
+    for next / previous. While it has focus the key bar shows its keys (`key_hints`)."""
 
     BINDINGS = [
         Binding("escape", "close", "Close find", show=False),
         Binding("shift+enter,up", "previous", "Previous match", show=False),
         Binding("down", "next", "Next match", show=False),
+        Binding("ctrl+o", "toggle_scope", "This article / all articles", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -38,16 +49,29 @@ class FindBar(Horizontal):
     FindBar > Label {
         width: auto;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    FindBar > #find-scope {
+        max-width: 40%;
+    }
+    FindBar > #find-count {
+        min-width: 5;
     }
     FindBar > Input, FindBar > Input:focus {
         /* Input's own :focus rule draws a tall border, which in one row left only its
            edge on screen: the typed query was invisible */
         width: 1fr;
+        min-width: 8;
+        max-width: 40;  /* the count right after the query, not at the far end of a wide bar */
         height: 1;
         border: none;
         padding: 0;
     }
     """
+
+    all_articles: var[bool] = var(False)
+    """Search every open article, not only the active one (ctrl+o)."""
 
     @dataclass
     class Search(Message):
@@ -57,6 +81,17 @@ class FindBar(Horizontal):
         query: str
         forward: bool
         incremental: bool = False
+
+        @property
+        def control(self) -> FindBar:
+            return self.bar
+
+    @dataclass
+    class ScopeToggled(Message):
+        """The reader switched between searching this article and all open articles."""
+
+        bar: FindBar
+        all_articles: bool
 
         @property
         def control(self) -> FindBar:
@@ -73,8 +108,37 @@ class FindBar(Horizontal):
             return self.bar
 
     def compose(self) -> ComposeResult:
-        yield Label("Find")
-        yield Input(placeholder="text to find (Enter next, Shift+Enter previous, Esc close)", id="find-input")
+        yield Label("Find", id="find-label")
+        yield Input(placeholder="text to find", id="find-input")
+        yield Label("", id="find-count", markup=False)
+        yield Label("", id="find-scope", markup=False)
+
+    def show_scope(self, title: str | None, articles: int) -> None:
+        """Say what is searched: the article called `title` (from its file: shown literally,
+        control characters as marks, cut to TITLE_CELLS), or all `articles` open ones."""
+        if self.all_articles:
+            shown = Text(f"in all {articles} open article{'' if articles == 1 else 's'}")
+        else:
+            name = Text(display_line(title or "this article"))
+            name.truncate(TITLE_CELLS, overflow="ellipsis")
+            shown = Text.assemble("in “", name, "”")
+        self.query_one("#find-scope", Label).update(shown)
+
+    def show_count(self, count: str) -> None:
+        """`3/17`, `no match`, or nothing while nothing is typed."""
+        label = self.query_one("#find-count", Label)
+        label.update(Text(count))
+        label.set_class(count == "no match", "-none")
+
+    def key_hints(self) -> list[KeyHint]:
+        """What the key bar shows while focus is in the find bar: its own keys only."""
+        scope, short = ("This article", "One") if self.all_articles else ("All articles", "All")
+        return [
+            KeyHint("enter", "⏎", "Next", True, "Next"),
+            KeyHint("up", "↑", "Previous", True, "Prev"),
+            KeyHint("ctrl+o", "^o", scope, True, short),
+            KeyHint("escape", "esc", "Close", True, "Close"),
+        ]
 
     @property
     def query_text(self) -> str:
@@ -108,6 +172,11 @@ class FindBar(Horizontal):
 
     def action_previous(self) -> None:
         self.post_message(self.Search(self, self.query_text, False))
+
+    def action_toggle_scope(self) -> None:
+        self.all_articles = not self.all_articles
+        self.screen.refresh_bindings()  # the key bar's hint for ctrl+o says the other scope
+        self.post_message(self.ScopeToggled(self, self.all_articles))
 
     def action_close(self) -> None:
         self.remove_class("-open")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
@@ -22,11 +23,14 @@ class KeyHint(NamedTuple):
     display: str
     description: str
     enabled: bool
+    short: str = ""
+    """A shorter description, used when the full ones do not fit."""
 
 
 class KeyBar(Widget, can_focus=False):
     """The shown bindings of the focused widget and its screen, and the command palette's
-    key on the right. Click a key to press it."""
+    key on the right; or, while focus is in a widget that has `key_hints()` (the find bar),
+    only the keys that widget gives. Click a key to press it."""
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--palette"}
@@ -67,6 +71,12 @@ class KeyBar(Widget, can_focus=False):
 
     def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
         """The keys to show (one per action, in binding order) and the palette's key."""
+        node = self.screen.focused
+        while node is not None and node is not self.screen:
+            own = getattr(node, "key_hints", None)
+            if callable(own):  # its keys are the ones that matter while typing in it
+                return own(), None
+            node = node.parent
         active = self.screen.active_bindings
         shown: dict[str, KeyHint] = {}
         for _node, binding, enabled, _tooltip in active.values():
@@ -92,8 +102,11 @@ class KeyBar(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop", end="")
         regions: list[tuple[int, int, KeyHint]] = []
         room = width - right.cell_len if palette is not None else width
+        full = sum(cell_len(f" {h.display} {h.description} ") for h in hints)
+        shorten = full > room and all(h.short for h in hints)
         for hint in hints:
-            piece = Text.assemble((f" {hint.display} ", key_style), (f"{hint.description} ", description_style))
+            description = hint.short if shorten else hint.description
+            piece = Text.assemble((f" {hint.display} ", key_style), (f"{description} ", description_style))
             if not hint.enabled:
                 piece.stylize("dim")
             if line.cell_len + piece.cell_len > room:

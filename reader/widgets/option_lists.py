@@ -1,10 +1,14 @@
-"""Textual's option lists, with Page Up / Page Down that never raise.
+"""Textual's option lists, with Page Up / Page Down that never raise and arrows that stop
+at the ends.
 
 Textual's `OptionList` (and `SelectionList`, built on it) builds its line index only when
 it renders with room; Page Up / Page Down read that index, and raised KeyError when a key
 came before the list had rendered its options (a list with no height in a terminal a dozen
 rows high, or keys typed faster than the screen was drawn: the monkey test found both).
-Every list of the app pages through `SafePaging` (the library's `SelectionList` too).
+Its ↑ / ↓ also wrap round, last to first, with no sign of it: four ↑ in the sidebar's four
+entries came back where they started and seemed to do nothing. Every list of the app pages
+through `SafePaging` and stops at its ends with `StopsAtEnds` (the library's
+`SelectionList` too); Home and End go to the first and last entries.
 """
 
 from __future__ import annotations
@@ -30,5 +34,38 @@ class SafePaging:
             super().action_page_up()  # type: ignore[misc]
 
 
-class ChoiceList(SafePaging, OptionList):
-    """An `OptionList` whose paging keys are safe before it is drawn."""
+class StopsAtEnds:
+    """↑ on the first entry and ↓ on the last stay there (skipping disabled entries, such
+    as the sidebar's group headings, on the way); at an end the list scrolls all the way,
+    so a heading above the first entry shows."""
+
+    def _step(self, direction: int) -> None:
+        options = self.options  # type: ignore[attr-defined]
+        index = self.highlighted  # type: ignore[attr-defined]
+        if index is None:  # nothing highlighted yet: the first (↓) or last (↑) entry
+            if direction > 0:
+                super().action_cursor_down()  # type: ignore[misc]
+            else:
+                super().action_cursor_up()  # type: ignore[misc]
+            return
+        index += direction
+        while 0 <= index < len(options):
+            if not options[index].disabled:
+                self.highlighted = index
+                return
+            index += direction
+        if direction < 0:
+            self.scroll_home(animate=False)  # type: ignore[attr-defined]
+        else:
+            self.scroll_end(animate=False)  # type: ignore[attr-defined]
+
+    def action_cursor_down(self) -> None:
+        self._step(+1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+
+class ChoiceList(SafePaging, StopsAtEnds, OptionList):
+    """An `OptionList` whose paging keys are safe before it is drawn and whose arrows stop
+    at its ends."""

@@ -52,6 +52,9 @@ class RowOverlay(NamedTuple):
     """How many students the class has: the hottest level."""
     selection: Span | None
     focused: bool
+    found: tuple[tuple[Span, ...], Span | None] = ((), None)
+    """The find's matches on the row, and its current match if it is on the row: drawn over
+    everything else, the current one so that it stands out without colour too."""
 
 
 def highlights_in(article_id: str, annotations: list[Annotation]) -> list[Highlight]:
@@ -132,6 +135,10 @@ def draw_row(
             max(0, selection[0] - row.start),
             min(row.end, selection[1]) - row.start,
         )
+    matches, current = overlay.found
+    drawn = [(span, "match") for span in matches if span != current] + ([(current, "match-current")] if current else [])
+    for (start, end), name in drawn:  # the current match last, over the rest
+        shown.stylize(style(name), max(0, start - row.start), min(row.end, end) - row.start)
     marks.sort(key=lambda mark: list(KIND_MARKS.values()).index(mark))
     if overlay.class_view:  # how many students marked this row
         marks = [f"{min(most, 99):>2}" if most else ""]

@@ -49,6 +49,25 @@ def test_help_screen(snap_compare, make_app):
     assert snap_compare(make_app(), press=["question_mark"], terminal_size=WIDE)
 
 
+def test_help_screen_at_80x24_from_the_sidebar(snap_compare, make_app):
+    """Opened from the sidebar, scrolled to its keys (marked as where the reader is), then
+    the app's (Ctrl+P)."""
+    async def run(pilot):
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+b", "question_mark")  # a narrow terminal: Ctrl+B opens the sidebar, focused
+        await pilot.pause()
+        here = pilot.app.screen.query(".help-group")[1]
+        pilot.app.screen.query_one("#help").scroll_to_widget(here, top=True, animate=False)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run, terminal_size=(80, 24))
+
+
+def test_help_screen_at_40x12(snap_compare, make_app):
+    assert snap_compare(make_app(), press=["question_mark"], terminal_size=(40, 12))
+
+
 def test_library(snap_compare, make_app):
     async def run(pilot):
         await annotate_all_four_kinds(pilot)
@@ -70,5 +89,17 @@ def test_light_theme(snap_compare, make_app):
     async def run(pilot):
         pilot.app.theme = "textual-light"
         await annotate_all_four_kinds(pilot)
+
+    assert snap_compare(make_app(), run_before=run, terminal_size=WIDE)
+
+
+def test_find_bar_with_its_count(snap_compare, make_app):
+    """The find bar open on "Kim" at its second match: 2/4, the current match reversed,
+    the others marked, the article searched named, the key bar showing the find's keys."""
+
+    async def run(pilot):
+        await pilot.press("slash", *"Kim", "enter")
+        pilot.app.clear_notifications()  # the first open's notice would cover the bar's end
+        await settle(pilot)
 
     assert snap_compare(make_app(), run_before=run, terminal_size=WIDE)

@@ -134,6 +134,39 @@ async def test_edit_from_the_sidebar(make_app, db_path):
         assert note.note == "second"
 
 
+async def test_edit_opens_with_the_cursor_after_the_note_and_nothing_selected(make_app, db_path):
+    """The first key typed in an edit adds to the note; it used to replace it all."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"first", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, AnnotationDialog) and app.screen.editing
+        field = app.screen.query_one("#note", Input)
+        assert app.screen.focused is field
+        assert field.selection.is_empty and field.cursor_position == len("first")
+        await pilot.press(*" draft", "enter")
+        await settle(pilot)
+        [note] = saved(db_path).values()
+        assert note.note == "first draft"
+
+
+async def test_edit_of_a_claim_keeps_its_note_when_tab_reaches_it(make_app, db_path):
+    """A claim's edit starts on its tag; Tab to the note puts the cursor after it, unselected."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "tab", *"per the", "enter")
+        await settle(pilot)
+        await pilot.press("e", "tab")
+        field = app.screen.query_one("#note", Input)
+        assert app.screen.focused is field and field.value == "per the"
+        assert field.selection.is_empty and field.cursor_position == len("per the")
+        await pilot.press(*" ministry", "enter")
+        await settle(pilot)
+        [claim] = saved(db_path).values()
+        assert claim.note == "per the ministry" and claim.tags == ("factual claim",)
+
+
 async def test_delete_then_u_brings_it_back(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

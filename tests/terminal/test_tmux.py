@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -213,3 +214,58 @@ def test_undo_and_redo_outlive_opening_the_same_articles_from_the_library(launch
     assert stored_kinds() == ["claim"]
     app.keys("q")
     app.wait_for("EXITED=0")
+
+
+def _page_until(app, text: str, pages: int = 8) -> str:
+    """Page Down through the help until `text` shows (watched for through each page's
+    scroll, which animates); the screen that shows it."""
+    for _ in range(pages):
+        try:
+            return app.wait_for(text, timeout=1.5)
+        except AssertionError:
+            app.keys("NPage")
+    return app.wait_for(text, timeout=2)
+
+
+def test_help_names_tab_shift_tab_and_the_command_palette(launch, tmp_path):
+    """? in an 80x24 terminal: the help scrolls down to Tab / Shift+Tab and to Ctrl+P (it
+    left all three out, as Textual's rather than presscheck's keys); Esc closes it, and
+    Ctrl+P opens the palette it names. In 40x12 it takes the whole terminal and scrolls."""
+    app = _launch(launch, "help", tmp_path, tmp_path / "db.json", size=(80, 24))
+    app.wait_for("✓ saved")
+    app.keys("?")
+    first = app.wait_for("presscheck keys")
+    assert "Tag claim" in first and "Shift+Tab" not in first  # it has to scroll
+    screen = _page_until(app, "Shift+Tab")
+    assert re.search(r"(?<!\+)Tab +Next pane, then the sidebar", screen), screen
+    assert re.search(r"Shift\+Tab +Previous pane or the sidebar", screen), screen
+    screen = _page_until(app, "Ctrl+P")
+    assert re.search(r"Ctrl\+P +Command palette", screen), screen
+    assert all(len(line) <= 80 for line in screen.splitlines())
+    app.keys("Escape")
+    app.wait_for_gone("Command palette")
+    # a key typed within a moment of Esc closing a help paged down (PgDn, End) goes
+    # astray in a real terminal, and the keys after it too (Ctrl+Q still quits): found
+    # here, as it was before this help (the release before it does the same); not this
+    # test's business, so it waits as a person would
+    time.sleep(1.0)
+    app.keys("C-p")
+    app.wait_for("Search for commands")
+    app.keys("Escape")
+    app.wait_for_gone("Search for commands")
+    app.keys("q")
+    app.wait_for("EXITED=0")
+    app.kill()
+
+    small = _launch(launch, "help-small", tmp_path, tmp_path / "db.json", size=(40, 12))
+    small.wait_for("✓ saved")
+    small.keys("?")
+    screen = small.wait_for("presscheck keys")
+    assert "Tag claim" in screen and all(len(line) <= 40 for line in screen.splitlines())
+    screen = _page_until(small, "Ctrl+P", pages=20)
+    assert re.search(r"Ctrl\+P +Command palette", screen), screen
+    small.keys("q")
+    small.wait_for_gone("Command palette")
+    time.sleep(1.0)  # as above
+    small.keys("q")
+    small.wait_for("EXITED=0")

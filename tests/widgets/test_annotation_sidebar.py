@@ -98,3 +98,27 @@ async def test_without_annotations_it_says_how_to_make_one():
         app.query_one(AnnotationSidebar).show([])
         await pilot.pause()
         assert listed(app) == ["No annotations yet.\nSelect a sentence and press t to tag a claim."]
+
+
+async def test_arrows_stop_at_the_first_and_last_entries_and_show_the_heading():
+    """↑ on the first entry stays there (it used to wrap round to the last, so four ↑ in
+    a list of four came back where they started), and the list scrolls to its top: the
+    heading above the first entry shows."""
+    app = Host()
+    async with app.run_test(size=(60, 8)) as pilot:
+        sidebar = app.query_one(AnnotationSidebar)
+        sidebar.show([CLAIM, PAIR, NOTE])
+        await pilot.pause()
+        sidebar.focus_list()
+        options = app.query_one(OptionList)
+        await pilot.press("home", "down")
+        assert sidebar.highlighted_annotation == PAIR
+        options.scroll_to(y=2, animate=False)  # the "Claims" heading out of sight
+        await pilot.press("up", "up", "up", "up")
+        await pilot.pause()
+        assert sidebar.highlighted_annotation == CLAIM
+        assert options.scroll_y == 0
+        await pilot.press("down", "down", "down", "down")
+        await pilot.pause()
+        assert sidebar.highlighted_annotation == NOTE
+        assert options.scroll_y == options.max_scroll_y

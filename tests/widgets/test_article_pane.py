@@ -49,6 +49,8 @@ class Host(App[None]):
     ArticlePane > .article-pane--note { background: #0000ff; }
     ArticlePane > .article-pane--heat-4 { background: #00ff00; }
     ArticlePane > .article-pane--cursor { text-style: underline; }
+    ArticlePane > .article-pane--match { text-style: italic; }
+    ArticlePane > .article-pane--match-current { text-style: reverse; }
     """
 
     def __init__(self, annotations: list[Annotation] | None = None) -> None:
@@ -194,14 +196,20 @@ async def test_a_mouse_selection_maps_back_to_the_canonical_text():
         assert copied == ("\x07 rang, an escape \x1b[", "\n")
 
 
-async def test_find_selects_the_next_match_and_says_so():
-    messages: list[object] = []
+async def test_the_finds_matches_are_marked_and_the_current_one_drawn_over_them():
     app = Host()
-    async with app.run_test(message_hook=messages.append) as pilot:
+    async with app.run_test() as pilot:
         pane = app.query_one(ArticlePane)
         await pilot.pause()
-        assert pane.find(re.compile("the", re.IGNORECASE))
+        matches = pane.search.search(re.compile("ma", re.IGNORECASE))
+        assert matches is not None and len(matches) == 3  # mayor, May, markup
+        may = (TEXT.index("May."), TEXT.index("May.") + 2)
+        pane.search.show(may)
         await pilot.pause()
-        assert chosen(messages)[-1] == span("The mayor")[:1] + (span("The mayor")[0] + 3,)
-        assert pane.selected_text == "The"
-        assert not pane.find(re.compile("absent"))
+        row = drawn(pane, may[0])
+        styles = {TEXT[start:end]: row[GUTTER + start - span(THIRD)[0]][1] for start, end in [span("mayor"), may]}
+        assert styles["mayor"].italic and not styles["mayor"].reverse  # a match
+        assert styles["Ma"].reverse  # the current match
+        pane.search.search(None)  # the find bar closed: nothing marked
+        await pilot.pause()
+        assert not any(style.italic or style.reverse for _, style in drawn(pane, may[0]) if style)

@@ -58,3 +58,45 @@ async def test_textuals_own_lists_raise_there(plain):
         async with app.run_test(size=(40, 12)) as pilot:
             await pilot.press("pagedown")
             await pilot.pause()
+
+
+class Roomy(App[None]):
+    """A list with room for all its rows, the first one highlighted."""
+
+    CSS = "OptionList { height: 1fr; }"
+
+    def __init__(self, make_list) -> None:
+        super().__init__()
+        self.make_list = make_list
+
+    def compose(self) -> ComposeResult:
+        yield self.make_list()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+
+@pytest.mark.parametrize("make_list", [choices, checklist], ids=["ChoiceList", "ArticleChecklist"])
+async def test_arrows_stop_at_the_ends_instead_of_wrapping_round(make_list):
+    app = Roomy(make_list)
+    async with app.run_test(size=(40, 30)) as pilot:
+        options = app.query_one(OptionList)
+        await pilot.press("up", "up", "up", "up")
+        assert options.highlighted == 0
+        await pilot.press("down", "down")
+        assert options.highlighted == 2
+        await pilot.press("end", "down", "down")
+        assert options.highlighted == 19
+        await pilot.press("up")
+        assert options.highlighted == 18
+
+
+async def test_textuals_own_option_list_wraps_round():
+    """Why `StopsAtEnds` exists: ↑ on Textual's first option goes to its last (if a Textual
+    release stops doing so, this test says the mixin can go)."""
+    app = Roomy(lambda: OptionList(*(f"o{n}" for n in range(20))))
+    async with app.run_test(size=(40, 30)) as pilot:
+        await pilot.press("up")
+        assert app.query_one(OptionList).highlighted == 19

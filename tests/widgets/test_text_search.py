@@ -40,3 +40,35 @@ def test_a_query_being_typed_matches_at_its_origin_first():
 def test_no_match_and_an_empty_match_find_nothing():
     assert find_match(NEEDLE, "only hay here", 0) is None
     assert find_match(re.compile("x*"), "hay", 0) is None
+
+
+def test_across_texts_the_next_match_goes_on_into_the_next_text_and_round():
+    from reader.widgets.text_search import find_across
+
+    texts = ["needle a, needle b", "hay only", "NEEDLE c"]
+
+    def where(found):
+        return None if found is None else (found[0], found[1].start())
+
+    assert where(find_across(NEEDLE, texts, 0, 0)) == (0, 10)
+    assert where(find_across(NEEDLE, texts, 0, 10)) == (2, 0)  # the text without one is passed over
+    assert where(find_across(NEEDLE, texts, 2, 0)) == (0, 0)  # past the last text: the first
+    assert where(find_across(NEEDLE, texts, 2, 0, forward=False)) == (0, 10)  # back: the previous text's last
+    assert where(find_across(NEEDLE, texts, 0, 0, forward=False)) == (2, 0)
+    assert where(find_across(NEEDLE, texts, 1, 0, origin=0)) == (2, 0)  # typed in the text without one
+    assert where(find_across(NEEDLE, ["needle only here", "hay"], 0, 0)) == (0, 0)  # round to itself
+    assert find_across(NEEDLE, ["hay", "stack"], 1, 0) is None
+
+
+def test_every_match_is_counted_and_the_count_says_which_one_is_current():
+    from reader.widgets.text_search import Matches, match_count
+
+    one, two = Matches(NEEDLE, "needle, needle, needle"), Matches(NEEDLE, "hay NEEDLE")
+    assert list(zip(one.starts, one.ends)) == [(0, 6), (8, 14), (16, 22)]
+    assert one.overlapping(5, 9) == [(0, 6), (8, 14)] and one.overlapping(6, 8) == []
+    assert match_count([one], 0, 8) == "2/3"
+    assert match_count([one, two], 1, 4) == "4/4"  # the ones before count too
+    assert match_count([one, two], 0, 3) == "–/4"  # not at a match
+    assert match_count([Matches(NEEDLE, "hay")], None, None) == "no match"
+    capped = Matches(NEEDLE, "needle " * 5, limit=3)
+    assert len(capped) == 3 and capped.more and match_count([capped], 0, 7) == "2/3+"

@@ -54,6 +54,8 @@ class AnnotatingActions(_ScreenBase):
 
         def _say(self, message: str) -> None: ...
 
+        def _show_half_mark(self) -> None: ...
+
         def _show_annotations(self) -> None: ...
 
     def _dialog(self, *args: Any, **kwargs: Any) -> AnnotationDialog:
@@ -121,13 +123,11 @@ class AnnotatingActions(_ScreenBase):
         if marked.same_passage:
             self.notify(f"Select a different passage for the other side, then press {key}.", severity="warning")
             return
+        self._show_half_mark()
         if marked.pair is None:
             if marked.replaced is not None:
                 self.notify(f"The pending {marked.replaced.kind} mark was replaced.", timeout=3)
-            self._say(
-                f"{kind}: first side “{_preview(target.quote.exact)}” marked; select the other "
-                f"side (in either pane) and press {key} · Esc cancels"
-            )
+            self._say("")
             return
         pair = marked.pair
         self._say("")
@@ -136,6 +136,7 @@ class AnnotatingActions(_ScreenBase):
 
     def action_cancel_mark(self) -> None:
         half = self.workspace.cancel_mark()
+        self._show_half_mark()
         if half is not None:
             self.notify(f"{half.kind.capitalize()} mark cancelled.", timeout=3)
             self._say("")

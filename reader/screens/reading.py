@@ -184,8 +184,13 @@ class ReadingScreen(
         if not self.query("#source-loader"):
             mounting.append(reading.mount(self._source_loader(), before="#sidebar"))
         mounting.append(self.mount(FindBar(id="find-bar"), before="#status"))
+        if not self.session.read_only:
+            from reader.widgets.pending_mark import PendingMark
+
+            mounting.append(self.mount(PendingMark(id="pending-mark"), before="#status"))
         for done in mounting:
             await done
+        self._show_half_mark()  # a first side marked before the line was there
         self._furnished.set()
         self._mark_current_column()  # the tab of the pane in use
 
@@ -355,8 +360,14 @@ class ReadingScreen(
         self.query_one(StatusBar).save_state = state
 
     def _say(self, message: str) -> None:
-        """A one-line message in the status bar (half-made pairs, deletions, undo)."""
+        """A one-line message in the status bar (deletions, undo)."""
         self.query_one(StatusBar).message = message
+
+    def _show_half_mark(self) -> None:
+        """The line above the status bar says what a half-made pair waits for, or goes."""
+        half = self.workspace.half_mark
+        for line in self.query("#pending-mark"):
+            line.waiting = None if half is None else (half.kind, half.target.quote.exact, half.kind[0])  # type: ignore[attr-defined]
 
     @property
     def annotations(self) -> dict[str, Annotation]:

@@ -32,7 +32,9 @@ async def test_contradiction_across_the_two_articles(make_app, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "c")
-        assert "first side" in status(app)
+        await settle(pilot)
+        waiting = app.screen.query_one("#pending-mark")
+        assert waiting.display and "first side" in str(waiting.render())
         await pilot.press("tab", "j", "j", "c")
         assert isinstance(app.screen, AnnotationDialog)
         await pilot.press(*"they disagree", "enter")

@@ -274,15 +274,28 @@ class ArticlePane(ScrollView, can_focus=True):
         return row
 
     def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
-        row = self.row_of(offset)
+        """Scroll so that code point `offset` is in view (a third of the way down with
+        `center`). The chunks the new view shows are wrapped first: wrapping one above the
+        offset's (when the view starts in it) moves the offset's row, and the view, kept
+        at its row index, would show other text (a find in a long article landed 70 rows
+        off while its background wrapping went on)."""
         height = self.scrollable_content_region.height
         top = self.scroll_offset.y
-        if center:
-            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
-        elif row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        target = top
+        for _ in range(4):  # wrapping can move the row again; it settles in one or two
+            row = self.row_of(offset)
+            if center:
+                target = max(0, row - height // 3)
+            elif row < top:
+                target = row
+            elif row >= top + height:
+                target = row - height + 1
+            if target == top:
+                return
+            self._ensure_layout().prepare(target, height)
+            if self.row_of(offset) == row:
+                break
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_layout()

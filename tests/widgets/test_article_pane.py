@@ -213,3 +213,37 @@ async def test_the_finds_matches_are_marked_and_the_current_one_drawn_over_them(
         pane.search.search(None)  # the find bar closed: nothing marked
         await pilot.pause()
         assert not any(style.italic or style.reverse for _, style in drawn(pane, may[0]) if style)
+
+
+async def test_scrolling_to_a_place_deep_in_a_long_article_shows_it_once_the_view_is_drawn():
+    """The view a scroll lands on may start in a chunk not wrapped yet, above the place's
+    own: drawing wraps it, and the place's row moves. The place must still be in view
+    (a find in the 5 MB article landed 70 rows off)."""
+    import random
+
+    rng = random.Random(3)
+    words = ["summit", "talks", "denuclearization", "a", "the", "interpreter", "of", "sanctions"]
+    # short paragraphs and long ones: a chunk's estimated row count is off until it is wrapped
+    paragraphs = [" ".join(rng.choices(words, k=rng.choice([3, 5, 90, 200]))).capitalize() + "."
+                  for _ in range(6000)]
+    text = "\n\n".join(paragraphs)
+    article = Article(id=article_id_for(text), title="Long", text=text)
+
+    class LongHost(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticlePane(article)
+
+    app = LongHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ArticlePane)
+        layout = pane._ensure_layout()
+        # places right after a chunk starts, far from the top (background wrapping starts
+        # at the top): the view they are centred in begins in the chunk above, not wrapped
+        starts = layout._bounds[-60:-5:6]
+        assert starts, "the article is not long enough to have chunks"
+        for start in starts:
+            offset = text.find(" ", start + 5) + 1
+            pane.scroll_to_offset(offset, center=True)
+            await pilot.pause()
+            top, height = pane.scroll_offset.y, pane.scrollable_content_region.height
+            assert top <= pane.row_of(offset) < top + height, (start, top, pane.row_of(offset))

@@ -128,8 +128,8 @@ class ReadySessions:
         self._task: asyncio.Task[None] | None = None
         self._last_taken = -QUIET_SECONDS
         self._failures = 0
-        self.filled = asyncio.Event()
-        """Set while the pool is full, cleared when a tab takes an app."""
+        self.full = False
+        """The pool was full when last looked at (said once each time it becomes full)."""
 
     def services(self) -> list[Any]:
         """Every app the pool holds (the one starting too), for stopping them."""
@@ -140,7 +140,7 @@ class ReadySessions:
         while self.ready:
             service, relay = self.ready.pop(0)
             self._last_taken = asyncio.get_running_loop().time()
-            self.filled.clear()
+            self.full = False
             self._wake.set()
             if not relay.closed.is_set():
                 return service, relay
@@ -171,13 +171,13 @@ class ReadySessions:
         while True:
             self.ready = [(service, relay) for service, relay in self.ready if not relay.closed.is_set()]
             if self._wanted() == 0:
-                if self.ready and not self.filled.is_set():
+                if self.ready and not self.full:
                     self.on_filled(len(self.ready))
-                    self.filled.set()
+                    self.full = True
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            self.filled.clear()
+            self.full = False
             quiet = self._last_taken + QUIET_SECONDS - loop.time()
             if quiet > 0:  # tabs are opening: they have the CPU
                 await asyncio.sleep(quiet)

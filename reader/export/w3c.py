@@ -34,7 +34,11 @@ from reader.model import (
 
 CONTEXT_IRI = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_FILE = "anno.jsonld"
-"""A kept copy of the anno.jsonld context, so JSON-LD processing needs no network."""
+"""A kept copy of the anno.jsonld context, so JSON-LD processing needs no network: the
+official file (github.com/w3c/web-annotation, jsonld/anno.jsonld at 46de385, byte for byte)
+with the one line the model's 2021 erratum added to what w3.org serves, the motivation
+`"assessing": "oa:assessing"` after `reviewing` (tests/export/test_w3c_official.py checks
+both)."""
 SCHEMA_FILE = "w3c-annotation.schema.json"
 ARTICLE_URN = "urn:presscheck:article:"
 UUID_URN = "urn:uuid:"
@@ -124,8 +128,35 @@ def _target(target: Target) -> dict[str, Any]:
     }
 
 
-def _body(purpose: str, value: str) -> dict[str, Any]:
-    return {"type": "TextualBody", "purpose": purpose, "value": value}
+GENERATOR: dict[str, Any] = {
+    "id": "urn:presscheck:software",
+    "type": "Software",
+    "name": "presscheck",
+    "nickname": "presscheck",
+}
+"""What made the annotations (the model's SHOULD on `generator`)."""
+VOCABULARY_LANGUAGE = "en"
+"""The language of the bodies presscheck words itself: the kind (`claim`, ...)."""
+
+
+def _body(purpose: str, value: str, language: str = "") -> dict[str, Any]:
+    """A plain-text body; its language only when known (presscheck's own words): a tag or
+    a note is in whatever language its author wrote it."""
+    body = {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+    if language:
+        body["language"] = language
+    return body
+
+
+def creator_agent(author: str) -> dict[str, Any]:
+    """The author as a W3C agent: a stable IRI of the name (presscheck knows people by name
+    only), the name, and the name again as the nickname the model asks for."""
+    return {
+        "id": f"{UUID_URN}{uuid.uuid5(NAMESPACE, 'author:' + author)}",
+        "type": "Person",
+        "name": author,
+        "nickname": author,
+    }
 
 
 def build_annotation(annotation: Annotation) -> dict[str, Any]:
@@ -134,14 +165,15 @@ def build_annotation(annotation: Annotation) -> dict[str, Any]:
         "id": annotation_iri(annotation.id),
         "type": "Annotation",
         "motivation": MOTIVATION[annotation.kind],
+        "generator": GENERATOR,
     }
     if annotation.author:
-        document["creator"] = {"type": "Person", "name": annotation.author}
+        document["creator"] = creator_agent(annotation.author)
     for key, value in (("created", annotation.created), ("modified", annotation.modified)):
         stamp = w3c_datetime(value)
         if stamp:
             document[key] = stamp
-    bodies = [_body("classifying", annotation.kind)]
+    bodies = [_body("classifying", annotation.kind, VOCABULARY_LANGUAGE)]
     bodies += [_body("tagging", tag) for tag in annotation.tags]
     if annotation.relation:
         bodies.append(_body("describing", annotation.relation))

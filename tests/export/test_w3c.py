@@ -19,6 +19,7 @@ from reader.export.json_format import schema as native_schema
 from reader.export.w3c import (
     CONTEXT_IRI,
     MOTIVATION,
+    creator_agent,
     build_collection,
     context_document,
     read_annotations,
@@ -72,7 +73,9 @@ def test_export_follows_the_design_mapping(seeded):
         assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", item["id"])
         assert item["type"] == "Annotation"
         assert item["motivation"] == MOTIVATION[annotation.kind]
-        assert item["creator"] == {"type": "Person", "name": "Ana Student"}
+        assert item["creator"] == {"id": creator_agent("Ana Student")["id"], "type": "Person",
+                                   "name": "Ana Student", "nickname": "Ana Student"}
+        assert item["generator"]["type"] == "Software" and item["generator"]["name"] == "presscheck"
         for key in ("created", "modified"):
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item[key])
         bodies = [(b["type"], b["purpose"], b["value"]) for b in item["body"]]

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.changed_files import follow_changed_files
 from reader.classroom.pack import (
     DEFAULT_RELATIONS,
     Pack,
@@ -164,6 +165,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         author = author or remembered  # when still empty, the app asks once
         if author and author != remembered:
             store.set_meta("author", author)
+    banner = "; ".join(f.summary() for f in follow_changed_files(store, articles))
     annotations = store.annotations(a.id for a in articles)
     if store.problems:
         notices.append(
@@ -182,6 +184,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         to_fetch=list(found.urls),
         feed_entries=unique_entries(found.entries),
         remember_author=not ask_author,
+        banner=banner,
     )
 
 def unique_articles(articles: list[Article]) -> list[Article]:

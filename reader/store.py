@@ -286,6 +286,20 @@ class Store:
                 problems.append(_problem("article record", doc_id, record, error))
         return found
 
+    def other_versions(self, article: Article) -> list[Article]:
+        """Other articles read from `article`'s source (the same file before it changed),
+        found without reading every article record in full."""
+        with self.reading():
+            records = list((self._tables().get("articles") or {}).values())
+        found = []
+        for record in records:
+            if record.get("source") == article.source and record.get("id") != article.id:
+                try:
+                    found.append(Article.from_dict(record))
+                except (KeyError, TypeError, ValueError):
+                    continue  # a damaged record: `articles()` lists it in `problems`
+        return found
+
     # annotations ------------------------------------------------------------------------
 
     def put_annotation(self, annotation: Annotation) -> None:

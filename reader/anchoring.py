@@ -9,7 +9,7 @@ the caller keeps it with its old selectors, it is never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from typing import TYPE_CHECKING
 
@@ -86,6 +86,8 @@ def reanchor(text: str, target: Target) -> tuple[Target, Anchor]:
     if match is None:
         return target, "orphaned"
     placed = describe(target.article_id, text, match.start, match.end)
+    if target.uri:  # the page another tool annotated it on stays with it
+        placed = replace(placed, uri=target.uri)
     return placed, match.anchor
 
 

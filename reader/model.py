@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -18,6 +19,8 @@ ANCHORS: tuple[Anchor, ...] = ("exact", "moved", "orphaned")
 MAX_POSITION = 2**53 - 1
 """The largest position a stored or imported selector may hold: every JSON reader keeps it
 exact, and no text comes near it (a larger number is a damaged or hostile record)."""
+NOTE_FORMAT = re.compile(r"[a-z]+/[a-z0-9][a-z0-9.+-]*")
+"""A note's media type when it is not plain text (`text/markdown`): a bare type/subtype."""
 ARTICLE_TEXT_FIELDS = ("id", "text", "title", "source", "byline", "published", "added_at", "raw_sha256", "site")
 
 
@@ -160,6 +163,10 @@ class Target:
     quote: TextQuoteSelector
     source: str = ""
     """The file name or URL another tool named the article by, kept while it is not placed."""
+    uri: str = ""
+    """The address another tool annotated the article at (Hypothesis's `uri`, a W3C target's
+    `source`), kept after the target is placed: where the annotation was made. Empty for
+    presscheck's own targets."""
 
     @property
     def start(self) -> int:
@@ -188,6 +195,8 @@ class Target:
         }
         if self.source:
             data["source"] = self.source
+        if self.uri:
+            data["uri"] = self.uri
         return data
 
     @classmethod
@@ -215,10 +224,10 @@ class Target:
                 quote = TextQuoteSelector(exact, prefix, suffix)
         if position is None or quote is None:
             raise ValueError("a target needs a TextPositionSelector and a TextQuoteSelector")
-        article_id, source = data["article_id"], data.get("source", "")
-        if type(article_id) is not str or type(source) is not str:
-            raise _not_text(data, ("article_id", "source"), "a target's ")
-        return cls(article_id, position, quote, source)
+        article_id, source, uri = data["article_id"], data.get("source", ""), data.get("uri", "")
+        if type(article_id) is not str or type(source) is not str or type(uri) is not str:
+            raise _not_text(data, ("article_id", "source", "uri"), "a target's ")
+        return cls(article_id, position, quote, source, uri)
 
 
 @dataclass(frozen=True)
@@ -235,6 +244,11 @@ class Annotation:
     created: str = field(default_factory=now_iso)
     modified: str = ""
     anchor: Anchor = "exact"
+    canonical: str = ""
+    """The IRI another tool gave the annotation (Hypothesis's `https://hypothes.is/a/<id>`),
+    which `id` is derived from; written as the W3C `canonical`. Empty for presscheck's own."""
+    note_format: str = ""
+    """The media type of `note` when it is not plain text (`text/markdown` from Hypothesis)."""
 
     def __post_init__(self) -> None:
         if self.kind not in TARGET_COUNT:
@@ -245,13 +259,15 @@ class Annotation:
             )
         if not self.modified:
             object.__setattr__(self, "modified", self.created)
+        if self.note_format and not self.note:
+            object.__setattr__(self, "note_format", "")  # a format of no note says nothing
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with `changes` applied and `modified` set to now."""
         return replace(self, modified=now_iso(), **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
             "targets": [t.to_dict() for t in self.targets],
@@ -263,6 +279,12 @@ class Annotation:
             "modified": self.modified,
             "anchor": self.anchor,
         }
+        # only when set: presscheck's own records stay as they always were
+        if self.canonical:
+            data["canonical"] = self.canonical
+        if self.note_format:
+            data["note_format"] = self.note_format
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
@@ -284,11 +306,17 @@ class Annotation:
             raise ValueError(f"tags is {_shown(tags)}, not a list of texts")
         id_, relation, note, author = data["id"], get("relation", ""), get("note", ""), get("author", "")
         created, modified = get("created", ""), get("modified", "")
+        canonical, note_format = get("canonical", ""), get("note_format", "")
         if not (
             type(id_) is str and type(relation) is str and type(note) is str and type(author) is str
             and type(created) is str and type(modified) is str
+            and type(canonical) is str and type(note_format) is str
         ):
-            raise _not_text(data, ("id", "relation", "note", "author", "created", "modified"))
+            raise _not_text(
+                data, ("id", "relation", "note", "author", "created", "modified", "canonical", "note_format")
+            )
+        if note_format and not NOTE_FORMAT.fullmatch(note_format):
+            raise ValueError(f"note_format is {_shown(note_format)}, not a media type like text/markdown")
         return cls(
             id=id_,
             kind=kind,
@@ -300,4 +328,6 @@ class Annotation:
             created=created,
             modified=modified,
             anchor=anchor,
+            canonical=canonical,
+            note_format=note_format,
         )

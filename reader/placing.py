@@ -35,6 +35,10 @@ class Library:
         self.carried: dict[str, Article] = {}
         self._pack_articles: Iterator[Article] | None = iter(pack_articles)
         self._pack: dict[str, Article] = {}
+        self.pages: dict[str, str] = {}
+        """A name another tool gave an article (the web page Hypothesis annotated) → the
+        article a quote made there was found in as written: that tool's other annotations
+        on the page are placed on that article, or orphaned there."""
 
     @property
     def pack(self) -> dict[str, Article]:
@@ -57,7 +61,11 @@ class Library:
 
     def named(self, name: str) -> list[Article]:
         keys = name_keys(name)
-        return [a for a in self.everything() if keys & name_keys(a.source)]
+        found = [a for a in self.everything() if keys & name_keys(a.source)]
+        page = self.get(self.pages.get(name, ""))
+        if page is not None and page not in found:
+            found.insert(0, page)
+        return found
 
 
 def place(target: Target, library: Library, names: dict[str, str]) -> tuple[Target, Placement, Article | None]:
@@ -74,15 +82,20 @@ def place(target: Target, library: Library, names: dict[str, str]) -> tuple[Targ
         if named:  # another version of the article, known by the same file name or URL
             found = _best_by_quote(target, named)
             if found is not None:
-                return found
+                placed, anchor, article = found
+                return replace(placed, uri=target.uri), anchor, article
             return replace(target, article_id=named[0].id), "orphaned", named[0]
         return target, "waiting", None
     named = library.named(target.source)
     found = _best_by_quote(target, named or library.everything())
+    uri = target.uri or target.source  # where the other tool annotated it, kept once placed
     if found is not None:
-        return found
+        placed, anchor, article = found
+        if anchor == "exact":
+            library.pages.setdefault(target.source, article.id)
+        return replace(placed, uri=uri), anchor, article
     if named:
-        return Target(named[0].id, target.position, target.quote), "orphaned", named[0]
+        return Target(named[0].id, target.position, target.quote, uri=uri), "orphaned", named[0]
     return target, "waiting", None
 
 

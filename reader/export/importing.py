@@ -34,6 +34,8 @@ class FileReport:
     waiting: dict[str, int] = field(default_factory=dict)
     """Article name (or id) → how many annotations kept wait for that article."""
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the reader says about how it read the file (how kinds were chosen)."""
 
     def lines(self) -> list[str]:
         """The report as lines for a terminal."""
@@ -44,6 +46,7 @@ class FileReport:
         if self.articles_added:
             head += f"; {self.articles_added} article(s) added"
         lines = [head]
+        lines += [f"  {note}" for note in self.notes]
         if self.moved:
             lines.append(f"  {self.moved} moved to where their quote is in the current text")
         if self.orphaned:
@@ -61,7 +64,8 @@ class FileReport:
 
 
 def _newer(incoming: Annotation, existing: Annotation) -> bool:
-    new, old = w3c.parse_datetime(incoming.modified), w3c.parse_datetime(existing.modified)
+    new = w3c.parse_datetime(incoming.modified, whole_seconds=False)
+    old = w3c.parse_datetime(existing.modified, whole_seconds=False)
     if new is not None and old is not None:
         return new > old
     return incoming.modified > existing.modified
@@ -112,8 +116,46 @@ def apply(store: Any, parsed: Sequence[ParsedFile], pack_articles: Iterable[Arti
         existing = {a.id: a for a in store.annotations()}
         articles_to_add: dict[str, Article] = {}
         to_save: dict[str, Annotation] = {}
+
+        def merge(annotation: Annotation, file: ParsedFile, report: FileReport, *, last_try: bool) -> bool:
+            """Place and keep one annotation; False (nothing done) when a target named by a
+            page waits and the file's later annotations may yet place that page."""
+            old = existing.get(annotation.id)
+            if old is not None and (old == annotation or not _newer(annotation, old)):
+                report.unchanged += 1
+                return True
+            placed: list[tuple[Target, Placement]] = []
+            waits_for: set[str] = set()
+            for target in annotation.targets:
+                new_target, status, article = place(target, library, file.names)
+                placed.append((new_target, status))
+                if status == "waiting":
+                    if target.source and not last_try:
+                        return False
+                    waits_for.add(target.source or file.names.get(target.article_id) or target.article_id)
+                if article is not None and article.id not in library.db and article.id not in articles_to_add:
+                    articles_to_add[article.id] = article
+                    report.articles_added += 1
+            settled = _settle(annotation, placed)
+            if old is not None and settled == old:
+                report.unchanged += 1
+                return True
+            for name in waits_for:
+                report.waiting[name] = report.waiting.get(name, 0) + 1
+            if old is None:
+                report.added += 1
+            else:
+                report.updated += 1
+            if settled.anchor == "moved" and any(s == "moved" for _, s in placed):
+                report.moved += 1
+            if any(s == "orphaned" for _, s in placed):
+                report.orphaned += 1
+            existing[settled.id] = settled
+            to_save[settled.id] = settled
+            return True
+
         for file in parsed:
-            report = FileReport(file.path, file.format, skipped=list(file.skipped))
+            report = FileReport(file.path, file.format, skipped=list(file.skipped), notes=list(file.notes))
             reports.append(report)
             library.carried.update(file.articles)
             used = {t.article_id for a in file.annotations for t in a.targets}
@@ -121,37 +163,12 @@ def apply(store: Any, parsed: Sequence[ParsedFile], pack_articles: Iterable[Arti
                 if article.id in used and article.id not in library.db and article.id not in articles_to_add:
                     articles_to_add[article.id] = article
                     report.articles_added += 1
+            deferred: list[Annotation] = []
             for annotation in file.annotations:
-                old = existing.get(annotation.id)
-                if old is not None and (old == annotation or not _newer(annotation, old)):
-                    report.unchanged += 1
-                    continue
-                placed: list[tuple[Target, Placement]] = []
-                waits_for: set[str] = set()
-                for target in annotation.targets:
-                    new_target, status, article = place(target, library, file.names)
-                    placed.append((new_target, status))
-                    if status == "waiting":
-                        waits_for.add(target.source or file.names.get(target.article_id) or target.article_id)
-                    if article is not None and article.id not in library.db and article.id not in articles_to_add:
-                        articles_to_add[article.id] = article
-                        report.articles_added += 1
-                settled = _settle(annotation, placed)
-                if old is not None and settled == old:
-                    report.unchanged += 1
-                    continue
-                for name in waits_for:
-                    report.waiting[name] = report.waiting.get(name, 0) + 1
-                if old is None:
-                    report.added += 1
-                else:
-                    report.updated += 1
-                if settled.anchor == "moved" and any(s == "moved" for _, s in placed):
-                    report.moved += 1
-                if any(s == "orphaned" for _, s in placed):
-                    report.orphaned += 1
-                existing[settled.id] = settled
-                to_save[settled.id] = settled
+                if not merge(annotation, file, report, last_try=False):
+                    deferred.append(annotation)
+            for annotation in deferred:  # the file's other annotations may have placed their page
+                merge(annotation, file, report, last_try=True)
         if articles_to_add or to_save:
             store.put_many(articles_to_add.values(), to_save.values())
     return reports

@@ -84,8 +84,9 @@ def build_document(
     if sources is not None:  # a target another tool named by a path keeps only its name
         for record in document["annotations"]:
             for target in record["targets"]:
-                if "source" in target:
-                    target["source"] = public_source(target["source"])
+                for key in ("source", "uri"):
+                    if key in target:
+                        target[key] = public_source(target[key])
     return document
 
 

@@ -1,5 +1,6 @@
-"""Reading import files: native presscheck exports and W3C JSON-LD, checked whole before
-anything is done with them. No UI.
+"""Reading import files: native presscheck exports, W3C JSON-LD and Hypothesis's API JSON,
+checked whole before anything is done with them; this is the one place that decides a
+file's format. No UI.
 
 A bad file (not JSON, the wrong shape, a newer schema, truncated, too big, nested too
 deep) raises one line naming it; a good one becomes a `ParsedFile`, which
@@ -20,7 +21,7 @@ import jsonschema
 import orjson
 
 from reader.errors import UserError
-from reader.export import json_format, w3c
+from reader.export import hypothesis, json_format, w3c, w3c_reading
 from reader.model import MAX_POSITION, SCHEMA_VERSION, Annotation, Article
 
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
@@ -39,13 +40,15 @@ class ParsedFile:
     """What one import file holds, checked but not yet applied."""
 
     path: Path
-    format: Literal["json", "w3c"]
+    format: Literal["json", "w3c", "hypothesis"]
     annotations: list[Annotation]
     articles: dict[str, Article] = field(default_factory=dict)
     """Articles the file carries with their text, by id."""
     names: dict[str, str] = field(default_factory=dict)
     """Article id → the file name or URL the export knew it by (for articles without text)."""
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the import should say about how it read the file (how kinds were chosen)."""
 
 
 def read_file(path: str | Path) -> ParsedFile:
@@ -99,13 +102,15 @@ def parse_bytes(raw: bytes, path: Path) -> ParsedFile:
     try:
         if isinstance(data, dict) and "schema_version" in data:
             return _parse_native(data, path)
-        if w3c.is_w3c(data):
+        if w3c_reading.is_w3c(data):
             return _parse_w3c(data, path)
+        if hypothesis.is_api(data):
+            return _parse_hypothesis(data, path)
     except RecursionError:
         raise ImportFileError(f"{path}: nested too deeply to be {what}") from None
     raise ImportFileError(
-        f"{path}: valid JSON but neither a presscheck export nor W3C Web Annotation JSON-LD; "
-        f"expected {what}"
+        f"{path}: valid JSON but neither a presscheck export nor W3C Web Annotation JSON-LD nor "
+        f"Hypothesis API JSON; expected {what}"
     )
 
 
@@ -212,21 +217,48 @@ def _parse_native(data: dict[str, Any], path: Path) -> ParsedFile:
 
 def _parse_w3c(data: Any, path: Path) -> ParsedFile:
     try:
-        annotations, skipped = w3c.read_annotations(data)
-    except w3c.W3CFormatError as error:
+        annotations, skipped = w3c_reading.read_annotations(data)
+    except w3c_reading.W3CFormatError as error:
         raise ImportFileError(
             f"{path}: not W3C Web Annotation that presscheck can read ({_one_line(str(error))})"
         ) from None
     except orjson.JSONEncodeError:
         raise ImportFileError(f"{path}: an annotation without an id is nested too deeply") from None
+    parsed = _checked(ParsedFile(path, "w3c", annotations, skipped=skipped))
+    if hypothesis.is_jsonld(data):
+        parsed.skipped = hypothesis.read_jsonld_skips(skipped)
+        parsed.notes.append(hypothesis.kind_summary(annotations))
+    return parsed
+
+
+def _parse_hypothesis(data: Any, path: Path) -> ParsedFile:
+    try:
+        annotations, skipped = hypothesis.read_api(data)
+    except hypothesis.HypothesisFormatError as error:
+        raise ImportFileError(
+            f"{path}: not Hypothesis API JSON that presscheck can read ({_one_line(str(error))})"
+        ) from None
+    parsed = _checked(ParsedFile(path, "hypothesis", annotations, skipped=skipped))
+    parsed.notes.append(hypothesis.kind_summary(annotations))
+    return parsed
+
+
+def _checked(parsed: ParsedFile) -> ParsedFile:
+    """`parsed`, once no id appears twice and no position is past what a record may hold."""
+    path, annotations = parsed.path, parsed.annotations
     seen: set[str] = set()
     for annotation in annotations:
         if annotation.id in seen:
-            raise ImportFileError(f"{path}: annotation id {w3c.annotation_iri(annotation.id)} appears twice")
+            raise ImportFileError(f"{path}: annotation id {_iri(annotation)} appears twice")
         seen.add(annotation.id)
         if any(target.end > MAX_POSITION for target in annotation.targets):
             # stored, it would be a damaged record (see Annotation.from_dict): refuse it here
             raise ImportFileError(
-                f"{path}: annotation {w3c.annotation_iri(annotation.id)} has a position over 2^53"
+                f"{path}: annotation {_iri(annotation)} has a position over 2^53"
             )
-    return ParsedFile(path, "w3c", annotations, skipped=skipped)
+    return parsed
+
+
+def _iri(annotation: Annotation) -> str:
+    """How an error names an annotation: the IRI its file gave it (on one line)."""
+    return _one_line(annotation.canonical, 100) if annotation.canonical else w3c.annotation_iri(annotation.id)

@@ -22,9 +22,9 @@ from reader.export.w3c import (
     creator_agent,
     build_collection,
     context_document,
-    read_annotations,
     schema,
 )
+from reader.export.w3c_reading import read_annotations
 from reader.store import Store
 
 OA = "http://www.w3.org/ns/oa#"
@@ -237,12 +237,14 @@ def test_quote_only_annotations_named_by_file_name_or_url_are_placed_by_quote(tm
     path.write_text(json.dumps(documents))
     (report,) = import_files(store, [path], load_pack_articles(seeds))
     assert (report.added, report.articles_added) == (3, 1)
-    assert report.skipped == ["annotation 4: it targets a whole document, with no quote to anchor"]
+    # Hypothesis's (its `acct:` creators): a whole-page target is its page note or reply
+    assert report.skipped == ["1 page note or reply (annotation 4): on the whole page, with no passage to place"]
     assert report.waiting == {"https://elsewhere.example/story": 1}
     found = {a.note: a for a in store.annotations()}
     claim = found["All of them?"]
     assert claim.kind == "claim" and claim.tags == ("attributed claim",)
-    assert claim.author == "acct:teacher@hypothes.is" and claim.created == "2024-03-02T08:15:27+00:00"
+    assert claim.author == "teacher" and claim.created == "2024-03-02T08:15:27.123456+00:00"
+    assert claim.canonical == "https://hypothes.is/a/one"
     (target,) = claim.targets
     assert target.article_id == left.id and claim.anchor == "exact"
     assert left.text[target.start:target.end] == target.quote.exact

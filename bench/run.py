@@ -42,6 +42,7 @@ MEASURES: dict[str, str] = {
     "processes": "measures.processes",
     "startup": "measures.startup",
     "serve_load": "measures.serve_load",
+    "real_pages": "measures.real_pages",
 }
 """Name → module with `measure(ctx) -> list[Figure]`, in the order they run."""
 

@@ -20,17 +20,51 @@ from reader.model import Article
 SUMMARY_MARK = " (summary)"
 """Added to the title of an article made from an entry's summary only."""
 _FEED_START = re.compile(r"<(rss|feed|rdf:RDF)\b", re.IGNORECASE)
+_PROLOG_ITEM = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.IGNORECASE | re.DOTALL)
+_XML_ENCODING = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+PROLOG_LIMIT = 1024 * 1024
+"""How far into a file its XML prolog (declaration, comments, doctype) is read to find
+the first element: a long licence comment does not hide `<rss>`."""
+
+
+def _head(data: bytes, size: int) -> str:
+    """The first `size` bytes as text: in their UTF-16/32 if a BOM or their zero bytes
+    say so, else byte for byte (ASCII markup is all that is looked for)."""
+    from reader.ingest.decode import unicode_encoding
+
+    encoding = unicode_encoding(data) or "latin-1"
+    return data[:size].decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def _after_prolog(text: str) -> str:
+    """`text` from its first element on: the XML declaration, processing instructions,
+    comments, a doctype and white space skipped, however long."""
+    position = 0
+    while found := _PROLOG_ITEM.match(text, position):
+        position = found.end()
+    return text[position:]
 
 
 def looks_like_feed(data: bytes) -> bool:
     """True when the bytes start like an RSS or Atom document."""
-    head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="ignore")
-    else:
-        text = head.decode("latin-1")
+    text = _after_prolog(_head(data, PROLOG_LIMIT))[:4096]
     found = _FEED_START.search(text)
     return found is not None and "<html" not in text[: found.start()].lower()
+
+
+def feed_text(data: bytes, source: str, charset: str | None = None) -> str:
+    """The text of a feed's bytes, decided as feedparser decides (RFC 3023, the XML
+    specification's appendix F): a BOM, else UTF-16/32 told by the bytes, else the HTTP
+    charset, else the XML declaration's encoding, else the bytes' own evidence
+    (`decode.decode`: UTF-8 with a few stray bytes is UTF-8; then a guess, where
+    feedparser would ask chardet)."""
+    from reader.ingest.decode import can_decode, decode, known_codec
+
+    declared = _XML_ENCODING.match(_head(data, 1024))
+    labels = [label for label in (charset, declared.group(1) if declared else None) if known_codec(label)]
+    chosen = next((label for label in labels if can_decode(data, label)), labels[0] if labels else None)
+    return decode(data, source, chosen)
 
 
 def _iso(parsed: time.struct_time | None) -> str:
@@ -46,13 +80,25 @@ def _clean(text: str) -> str:
     return " ".join(fragment_text(text).split()) if "<" in text or "&" in text else " ".join(text.split())
 
 
-def parse_feed(data: bytes, source: str) -> tuple[str, list[FeedEntry]]:
-    """The title and entries of an RSS or Atom document, or an IngestError naming it."""
+def parse_feed(data: bytes, source: str, charset: str | None = None) -> tuple[str, list[FeedEntry]]:
+    """The title and entries of an RSS or Atom document, or an IngestError naming it.
+
+    presscheck decodes the bytes (`feed_text`) and hands feedparser UTF-8 saying so: its
+    own fallbacks, without chardet, read a feed in EUC-JP with no declaration as
+    Windows-1252. A feed without a title is named by its file's name (or its URL)."""
     import feedparser
 
+    from reader.article_names import public_source
+
+    text = _XML_DECLARATION.sub("", feed_text(data, source, charset), count=1)
     # A stream, never a str: feedparser fetches a str that looks like a URL.
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    feed_title = _clean(str(parsed.feed.get("title", ""))) or source
+    parsed = feedparser.parse(
+        io.BytesIO(text.encode("utf-8")),
+        sanitize_html=True,
+        resolve_relative_uris=False,
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
+    feed_title = _clean(str(parsed.feed.get("title", ""))) or public_source(source) or source
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for number, entry in enumerate(parsed.entries, start=1):

@@ -19,6 +19,9 @@ class FurnitureRules:
 
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     tail_max_words: int
+    inline: frozenset[str] = frozenset()
+    """Rules whose lines are folded alone and never start a page's tail: a "Read more: ..."
+    link between paragraphs is followed by more of the story, often in short paragraphs."""
 
     def match(self, line: str) -> str | None:
         """The name of the first rule matching `line`, if any."""
@@ -30,6 +33,11 @@ class FurnitureRules:
                 return name
         return None
 
+    def starts_tail(self, line: str) -> bool:
+        """True when `line` is furniture that may start the page's tail."""
+        name = self.match(line)
+        return name is not None and name not in self.inline
+
 
 @cache
 def default_rules() -> FurnitureRules:
@@ -40,6 +48,7 @@ def default_rules() -> FurnitureRules:
             (rule["name"], re.compile(rule["pattern"], re.IGNORECASE)) for rule in data["rule"]
         ),
         tail_max_words=int(data["tail_max_words"]),
+        inline=frozenset(rule["name"] for rule in data["rule"] if not rule.get("starts_tail", True)),
     )
 
 
@@ -57,14 +66,17 @@ def find_furniture(text: str, rules: FurnitureRules | None = None) -> tuple[tupl
     rules = rules or default_rules()
     lines = _lines_with_offsets(text)
     marked = [rules.match(line) is not None for _, _, line in lines]
+    starts = [hit and rules.starts_tail(line) for (_, _, line), hit in zip(lines, marked)]
 
     ranges: list[tuple[int, int]] = []
     tail_start: int | None = None
     body_before_tail = False
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index][2]
-        if marked[index]:
+        if starts[index]:
             tail_start = index
+        elif marked[index]:
+            continue
         elif line.strip() and len(line.split()) > rules.tail_max_words:
             body_before_tail = True
             break

@@ -1,6 +1,7 @@
 """HTML to article text: trafilatura finds the article in a page and its metadata. No UI.
 
-Pages become paragraphs separated by blank lines, the headline first; navigation, ads and
+Pages become paragraphs separated by blank lines, the headline first (told by
+`headline.py` from the page's h1, meta titles and <title>); navigation, ads and
 comments are left out by trafilatura (what furniture remains is folded by the rules in
 `furniture.toml`). Feed entries' HTML fragments become text with `fragment_text`.
 """
@@ -55,10 +56,14 @@ def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url:
 
     from reader.ingest.article import article_from_text
 
+    from reader.ingest.headline import PageTitles, choose_headline, page_titles
+
     name = source or "page"
     try:
+        tree = _parsed(html)
+        titles = page_titles(tree, url) if tree is not None else PageTitles()
         document = trafilatura.bare_extraction(
-            html,
+            tree if tree is not None else html,
             url=url or None,
             with_metadata=True,
             include_comments=False,
@@ -71,7 +76,8 @@ def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url:
     except Exception as error:  # lxml gives up on some broken markup
         raise IngestError(f"{name}: cannot read this HTML ({type(error).__name__})") from None
     body = _paragraphs(document.text or "") if document is not None else []
-    title = " ".join((document.title or "").split()) if document is not None else ""
+    extracted = " ".join((document.title or "").split()) if document is not None else ""
+    title = choose_headline(titles, extracted, (document.sitename or "") if document is not None else "")
     if not body:
         body = _paragraphs(fragment_text(html))
         title = title or _html_title(html)
@@ -91,6 +97,13 @@ def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url:
         published=published,
         site=site,
     )
+
+
+def _parsed(html: str):  # type: ignore[no-untyped-def]
+    """The page as an lxml tree (trafilatura's own parser), or None when it gives up."""
+    from trafilatura.utils import load_html
+
+    return load_html(html)
 
 
 def _html_title(html: str) -> str:

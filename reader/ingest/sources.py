@@ -135,7 +135,7 @@ def _open_bytes(
         from reader.ingest.feeds import parse_feed
 
         decode(data, source)  # refuses empty and binary files with the usual message
-        _, entries = parse_feed(data, source)
+        _, entries = parse_feed(data, source, charset)
         return Opened(entries=entries)
     return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url, known=known)])
 

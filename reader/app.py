@@ -15,11 +15,13 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
+from reader.accessibility import Accessible
 from reader.atomic_write import write_atomically
 from reader.commands import PresscheckCommands
 from reader.gc_policy import settle_after_start_up
 from reader.ingest.sanitize import display_line, display_text
 from reader.launch import Session
+from reader.preferences import Preferences
 from reader.live_lesson_watch import LiveLessonWatch
 from reader.resources import resource_folder
 from reader.save_queue import SaveQueue
@@ -41,7 +43,7 @@ WATCH_END_SECONDS = 1.0
 """How often a student's session looks whether the lesson has ended."""
 
 
-class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
+class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None]):
     """Close reading of the news: articles side by side, annotated and saved at once."""
 
     CSS_PATH = resource_folder("styles") / "app.tcss"
@@ -54,15 +56,44 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, App[None]):
     save_state: var[str] = var("saved")
     """`saved`, `saving`, or the reason the last save failed."""
 
-    def __init__(self, session: Session | None = None, *, lesson: LiveLesson | None = None) -> None:
+    def __init__(self, session: Session | None = None, *, lesson: LiveLesson | None = None,
+                 preferences: Preferences | None = None) -> None:
         """The app over `session`; or, for a student of a live lesson (`lesson`, no session
-        yet), a sign-in screen first, whose name opens the student's own session."""
+        yet), a sign-in screen first, whose name opens the student's own session.
+        `preferences`: the settings file's, as the command line read and checked them (the
+        app never reads the file itself); None, the defaults."""
         super().__init__()
+        self.preferences = preferences or Preferences()
+        self._apply_preferences()
         self._save_lock = asyncio.Lock()
         self._retry_timer: Timer | None = None
         self._signing_in = lesson
         if session is not None:
             self._take(session)
+
+    def _apply_preferences(self) -> None:
+        """Keymap, theme and highlight style, set before the first frame (a class or a theme
+        changed later restyles every widget)."""
+        preferences = self.preferences
+        if preferences.keymap:
+            self.set_keymap(preferences.keymap)
+        if preferences.theme:
+            self.theme = preferences.theme
+        if preferences.highlight != "default":
+            self.add_class(f"-highlight-{preferences.highlight}")  # styles/app.tcss, at its end
+
+    @property
+    def screen_reader(self) -> bool:
+        """The screen-reader mode: `--screen-reader`, or `screen_reader = true` in the file."""
+        return self.preferences.screen_reader
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's key display, function keys capitalized as on the keyboard (`f2` → `F2`)."""
+        display = super().get_key_display(binding)
+        head, _f, number = display.rpartition("f")
+        if not binding.key_display and number.isdigit() and head[-1:] in ("", "+", "^"):
+            return f"{head}F{number}"
+        return display
 
     def _take(self, session: Session) -> None:
         self.session = session

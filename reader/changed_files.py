@@ -9,7 +9,7 @@ from the same source are re-anchored on it and saved; the old text stays in the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from reader.anchoring import reanchor
@@ -78,3 +78,18 @@ def follow_changed_files(store: Store, articles: Iterable[Article]) -> list[Foll
     if changed:
         store.put_many(annotations=changed)
     return followed
+
+
+def current_versions(articles: Iterable[Article], annotated: Callable[[str], int]) -> list[Article]:
+    """`articles` without the earlier texts of changed files: of the articles read from one
+    source, the one added last, and any other that still has annotations (`annotated(id)`
+    counts them); articles with no source are all kept. Order kept."""
+    articles = list(articles)
+    latest: dict[str, Article] = {}
+    for article in articles:
+        if article.source:
+            known = latest.get(article.source)
+            if known is None or article.added_at >= known.added_at:
+                latest[article.source] = article
+    return [a for a in articles
+            if not a.source or latest[a.source] is a or annotated(a.id)]

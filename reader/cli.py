@@ -16,16 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
+from reader.config_cli import COMMANDS as CONFIG_COMMANDS
+from reader.config_cli import CONFIG_HELP, checked_preferences
 from reader.errors import UserError
 from reader.gc_policy import settle_after_start_up
 from reader.lesson_cli import COMMANDS as LESSON_COMMANDS
 from reader.lesson_cli import LESSON_HELP
 from reader.live_lesson_cli import COMMANDS as LIVE_LESSON_COMMANDS
+from reader.preferences import load_preferences, overridden
 
 if TYPE_CHECKING:
     from reader.store import Store
-
-DEFAULT_DB = Path("annotations") / "annotations.json"
 
 COMMANDS_HELP = """\
 commands:
@@ -42,29 +43,33 @@ commands:
   presscheck serve LESSON --class [--handins DIR]
                                a live lesson: each student's tab signs in to their own
                                work; the teacher's link shows the class view, live
-
-Run `presscheck COMMAND --help` for a command's options.
-""".format(lesson=LESSON_HELP)
+{config}
+Settings: flags beat the environment (PRESSCHECK_DB, PRESSCHECK_AUTHOR), which beats the
+settings file (`presscheck config path`). Run `presscheck COMMAND --help` for its options.
+""".format(lesson=LESSON_HELP, config=CONFIG_HELP)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help="the annotation database (env PRESSCHECK_DB; default ./annotations/annotations.json)",
+        help="the annotation database (env PRESSCHECK_DB, else the settings file's db; default "
+        "./annotations/annotations.json)",
     )
     parser.add_argument(
-        "--author", metavar="NAME", help="who is annotating (env PRESSCHECK_AUTHOR)"
+        "--author", metavar="NAME", help="who is annotating (env PRESSCHECK_AUTHOR, else the settings file's)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db or os.environ.get("PRESSCHECK_DB") or DEFAULT_DB)
+    """--db, else PRESSCHECK_DB, else the settings file's db, else ./annotations/annotations.json."""
+    return Path(overridden(load_preferences(), db=args.db).db)
 
 
 def author_override(args: argparse.Namespace) -> str:
-    return (args.author or os.environ.get("PRESSCHECK_AUTHOR") or "").strip()
+    """--author, else PRESSCHECK_AUTHOR, else the settings file's author; may be empty."""
+    return overridden(load_preferences(), author=getattr(args, "author", None)).author
 
 
 def open_parser() -> argparse.ArgumentParser:
@@ -76,6 +81,8 @@ def open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="articles, folders or packs")
     _common(parser)
+    parser.add_argument("--screen-reader", action="store_true",
+                        help="the screen-reader mode (also `screen_reader = true` in the settings file)")
     # `presscheck serve` runs the app with it: every session asks for its student's name
     parser.add_argument("--ask-author", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"presscheck {__version__}")
@@ -130,14 +137,17 @@ def import_parser() -> argparse.ArgumentParser:
 
 def run_open(argv: Sequence[str]) -> int:
     args = open_parser().parse_args(argv)
+    # `--ask-author`: a session of `presscheck serve`
+    preferences = checked_preferences(db=args.db, author=args.author, screen_reader=args.screen_reader,
+                                      serve_session=args.ask_author)
     from reader.launch import prepare_session
 
-    session = prepare_session(args.paths, db_path(args), author_override(args), ask_author=args.ask_author)
+    session = prepare_session(args.paths, Path(preferences.db), preferences.author, ask_author=args.ask_author)
     settle_after_start_up()  # the database is read; the app settles again after its first frame
     from reader.app import PresscheckApp  # the only place the UI is imported
 
     try:
-        PresscheckApp(session).run()
+        PresscheckApp(session, preferences=preferences).run()
     finally:
         session.store.close()  # fold the journal in: the file alone holds everything
     return 0
@@ -298,7 +308,8 @@ def serve_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db", metavar="PATH",
-        help="the annotation database (env PRESSCHECK_DB; default ./annotations/annotations.json)",
+        help="the annotation database (env PRESSCHECK_DB, else the settings file's db; default "
+        "./annotations/annotations.json)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
@@ -318,6 +329,9 @@ def _ready(text: str) -> int:
 
 def run_serve(argv: Sequence[str]) -> int:
     args = serve_parser().parse_args(argv)
+    # the sessions run with the settings file's theme, keymap and highlight style (never its
+    # author or screen-reader mode): a bad file is said once, here, not in every tab
+    checked_preferences(serve_session=True)
     from reader.serve import ServeUsageError, serve, serve_class
     from reader.serve_ready import DEFAULT_READY
 
@@ -350,6 +364,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "db": run_db,
     **LESSON_COMMANDS,  # pack, compare, class: the teacher's commands
     "serve": run_serve,
+    **CONFIG_COMMANDS,  # config path|show|check
     **LIVE_LESSON_COMMANDS,  # run by `serve --class` in its sessions, not listed
 }
 

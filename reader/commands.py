@@ -7,6 +7,8 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.widgets.key_bar import bound_keys
+
 
 class PresscheckCommands(Provider):
     """Each binding of the active screen (and its article panes) as a named command."""
@@ -24,7 +26,9 @@ class PresscheckCommands(Provider):
                 seen.add(binding.action)
                 if owner is screen and screen.check_action(binding.action, ()) is False:
                     continue  # a key that does nothing here (the class view's writing keys)
-                key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
+                node = screen if owner is screen else getattr(screen, "active_pane", None)
+                moved = bound_keys(node, binding.id) if node is not None and binding.id else []
+                key = self.app.get_key_display(Binding((moved or binding.key.split(","))[0], ""))
                 found.append((binding.description, binding.action, binding.tooltip or f"key: {key}"))
         for name, action, help_text in getattr(screen, "PALETTE_ONLY", ()):
             if screen.check_action(action, ()) is not False:

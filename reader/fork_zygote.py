@@ -101,6 +101,7 @@ def warm_up(app_args: Sequence[str]) -> None:
     from pathlib import Path
 
     from reader.cli import open_parser
+    from reader.config_cli import checked_preferences
     from reader.ingest.urls import is_url
     from reader.launch import prepare_session
 
@@ -111,8 +112,11 @@ def warm_up(app_args: Sequence[str]) -> None:
         try:
             from reader.app import PresscheckApp
 
+            # the sessions' settings (the server's file): the theme's CSS is what gets warm
+            preferences = checked_preferences(serve_session=True)
+
             async def first_frame() -> None:
-                app = PresscheckApp(session)
+                app = PresscheckApp(session, preferences=preferences)
                 size = (int(os.environ.get("COLUMNS", 120)), int(os.environ.get("ROWS", 40)))
                 async with app.run_test(size=size) as pilot:
                     await pilot.pause()

@@ -99,7 +99,13 @@ def class_parser() -> argparse.ArgumentParser:
         "students marked each passage) and the answer key's items in the sidebar, read only.",
     )
     _scoring_arguments(parser)
+    _screen_reader_argument(parser)
     return parser
+
+
+def _screen_reader_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--screen-reader", action="store_true",
+                        help="the screen-reader mode (also `screen_reader = true` in the settings file)")
 
 
 def run_class(argv: Sequence[str]) -> int:
@@ -108,9 +114,11 @@ def run_class(argv: Sequence[str]) -> int:
 
     from reader.classroom.class_view import build_class_view
     from reader.classroom.pack import load_pack
+    from reader.config_cli import checked_preferences
     from reader.launch import class_session
     from reader.store import Store
 
+    preferences = checked_preferences(screen_reader=args.screen_reader)  # a bad file: before any work
     lesson = _lesson(args)
     view = build_class_view(lesson.key_path, lesson.handins, lesson.pack_folder, args.threshold)
     pack = load_pack(lesson.pack_folder)
@@ -119,7 +127,7 @@ def run_class(argv: Sequence[str]) -> int:
         session = class_session(view, pack, Store.open(Path(scratch) / "class.json"))
         from reader.app import PresscheckApp
 
-        PresscheckApp(session).run()
+        PresscheckApp(session, preferences=preferences).run()
     return 0
 
 
@@ -285,6 +293,7 @@ def key_parser() -> argparse.ArgumentParser:
         help="character IoU at which two marks are the same passage, in (0, 1] (default 0.5)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _screen_reader_argument(parser)
     return parser
 
 
@@ -293,9 +302,11 @@ def run_key(argv: Sequence[str]) -> int:
     from reader.classroom.key_mode import open_key_mode
     from reader.classroom.lesson import expand_handins
     from reader.classroom.pack import is_pack, load_pack
+    from reader.config_cli import checked_preferences
     from reader.ingest.sanitize import display_line
     from reader.launch import key_session
 
+    preferences = checked_preferences(screen_reader=args.screen_reader)  # a bad file: before any work
     if not is_pack(Path(args.lesson)):
         raise UserError(
             f"{args.lesson}: not an exercise pack (no pack.toml); make one with "
@@ -306,7 +317,7 @@ def run_key(argv: Sequence[str]) -> int:
     _say_skipped(skipped + mode.skipped)
     from reader.app import PresscheckApp
 
-    PresscheckApp(key_session(mode)).run()
+    PresscheckApp(key_session(mode), preferences=preferences).run()
     key = mode.key
     items = len(key.store.annotations())
     if key.key_file.exists():

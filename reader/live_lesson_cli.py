@@ -34,8 +34,11 @@ def _lesson(argv: Sequence[str], prog: str):  # -> LiveLesson
 def run_seat(argv: Sequence[str]) -> int:
     """A student's session: the sign-in screen, then their own work."""
     from reader.app import PresscheckApp
+    from reader.config_cli import checked_preferences
 
-    PresscheckApp(lesson=_lesson(argv, "lesson-seat")).run()
+    # the server's settings file: its theme, keymap and highlight style (`serve` checked it)
+    preferences = checked_preferences(serve_session=True)
+    PresscheckApp(lesson=_lesson(argv, "lesson-seat"), preferences=preferences).run()
     return 0
 
 
@@ -43,14 +46,16 @@ def run_watch(argv: Sequence[str]) -> int:
     """The teacher's session: the class view of the students' live copies, kept up to date."""
     from reader.app import PresscheckApp
     from reader.classroom.class_view import LiveClass
+    from reader.config_cli import checked_preferences
     from reader.launch import watch_session
     from reader.store import Store
 
+    preferences = checked_preferences(serve_session=True)  # as a seat's
     live = LiveClass(_lesson(argv, "lesson-watch"))
     with tempfile.TemporaryDirectory(prefix="presscheck-class-") as scratch:
         # nothing is saved in the class view; the store is a scratch one
         session = watch_session(live, Store.open(Path(scratch) / "class.json"))
-        PresscheckApp(session).run()
+        PresscheckApp(session, preferences=preferences).run()
     return 0
 
 

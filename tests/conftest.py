@@ -17,6 +17,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 SEED_FILES = ("000_1aa975c49d58f58c.txt", "001_1c2accc8ffba02b5.txt")
 
 
+@pytest.fixture(scope="session")
+def _config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty config folder for the whole run."""
+    return tmp_path_factory.mktemp("config-home")
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(_config_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads the developer's own settings file: PRESSCHECK_CONFIG names one that is
+    not there, and XDG_CONFIG_HOME an empty folder, for the programs tests run with the
+    PRESSCHECK_ variables left out. A test that wants a settings file points
+    PRESSCHECK_CONFIG at one of its own."""
+    path = _config_home / "presscheck" / "config.toml"
+    monkeypatch.setenv("PRESSCHECK_CONFIG", str(path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))
+    return path
+
+
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
@@ -42,8 +60,8 @@ def make_app(db_path: Path, seeds: Path):
     from reader.app import PresscheckApp
     from reader.launch import prepare_session
 
-    def make(paths: list[str] | None = None, author: str = "tester"):
+    def make(paths: list[str] | None = None, author: str = "tester", preferences=None):
         session = prepare_session(paths if paths is not None else [str(seeds)], db_path, author)
-        return PresscheckApp(session)
+        return PresscheckApp(session, preferences=preferences)
 
     return make

@@ -125,3 +125,22 @@ def test_other_files_and_unchanged_files_are_left_alone(tmp_path, seeds):
     again = prepare_session(paths, db, "ann")
     assert again.banner == "" and again.annotations[0].anchor == "exact"
     assert again.annotations[0].targets[0].article_id == one.id
+
+
+def test_the_library_lists_a_changed_file_once(tmp_path, report):
+    from reader.changed_files import current_versions
+
+    db = tmp_path / "db.json"
+    first = prepare_session([str(report)], db, "ann")
+    _annotate(first, _paragraphs(report)[2].split(". ")[0].strip())
+    first.store.close()
+    report.write_text("A new first line.\n\n" + report.read_text("utf-8"), "utf-8")
+    second = prepare_session([str(report)], db, "ann")
+    articles = second.store.articles()
+    assert len(articles) == 2
+    counts = {a.id: 0 for a in articles} | {second.articles[0].id: 1}
+    assert current_versions(articles, counts.__getitem__) == [second.articles[0]]
+    # an earlier text that still has annotations (a pair's other end, say) stays listed
+    old = next(a for a in articles if a.id != second.articles[0].id)
+    counts[old.id] = 1
+    assert len(current_versions(articles, counts.__getitem__)) == 2

@@ -19,8 +19,9 @@ def article_from_text(
 ) -> Article:
     """An article from decoded text: canonical form, id, title and furniture.
 
-    The id depends on the canonical text alone; `title` (else the text's own title line
-    or first sentence) and the other metadata are kept beside it.
+    The id depends on the canonical text alone; `title` (else the text's own title line,
+    else the name of its `source`, else its first sentence) and the other metadata are kept
+    beside it.
     """
     # imported here: reopening an article the database holds needs neither (nor pysbd)
     from reader.ingest.furniture import find_furniture
@@ -32,7 +33,7 @@ def article_from_text(
     furniture = find_furniture(canonical)
     return Article(
         id=article_id_for(canonical),
-        title=shorten(title) if title.strip() else find_title(canonical),
+        title=shorten(title) if title.strip() else find_title(canonical, source),
         text=canonical,
         source=source,
         byline=" ".join(byline.split()),

@@ -1,4 +1,5 @@
-"""The reading screen's annotating keys: tag, pair, note, edit, delete, undo, redo, filter.
+"""The reading screen's annotating keys: tag, pair, note, edit, delete, read aloud, undo,
+redo, filter.
 
 Each asks for what it needs (a dialog) and sends the workspace one command; the screen
 then shows the workspace again. A mixin of `ReadingScreen`, kept apart for its length.
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.classroom.key_store import KEY_AUTHOR
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
+from reader.widgets.key_bar import key_named
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -118,7 +120,7 @@ class AnnotatingActions(_ScreenBase):
         target = self._selected_target()
         if target is None:
             return
-        key = kind[0]
+        key = key_named(self, kind)  # the binding ids are the kinds; a keymap may move them
         marked = self.workspace.mark(kind, target)
         if marked.same_passage:
             self.notify(f"Select a different passage for the other side, then press {key}.", severity="warning")
@@ -174,9 +176,19 @@ class AnnotatingActions(_ScreenBase):
             return
         self.workspace.delete(annotation.id)
         self._show_annotations()
-        self._say(
-            f"Deleted {annotation.kind} “{_preview(annotation.targets[0].quote.exact)}” · u brings it back"
-        )
+        undo = key_named(self, "undo")
+        self._say(f"Deleted {annotation.kind} “{_preview(annotation.targets[0].quote.exact)}” · {undo} brings it back")
+
+    def action_read_aloud(self) -> None:
+        """The annotation under the cursor (or highlighted in the sidebar), a field a line."""
+        annotation = self._current_annotation()
+        if annotation is None:
+            self.notify("No annotation under the cursor to read.", severity="warning")
+            return
+        from reader.screens.read_aloud import ReadAloudScreen
+
+        titles = {article.id: article.title for article in self.workspace.articles}
+        self.app.push_screen(ReadAloudScreen(annotation, titles))
 
     def action_undo(self) -> None:
         step = self.workspace.undo()
@@ -184,7 +196,7 @@ class AnnotatingActions(_ScreenBase):
             self._say("Nothing to undo.")
             return
         self._show_annotations()
-        self._say(f"Undone: {step.label} · ctrl+y redoes it")
+        self._say(f"Undone: {step.label} · {key_named(self, 'redo')} redoes it")
 
     def action_redo(self) -> None:
         step = self.workspace.redo()

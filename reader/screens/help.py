@@ -14,18 +14,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.keys import format_key
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from reader.screens.dialog import Dialog
+from reader.widgets.key_bar import key_label, live_bindings
 
 KeyGroup = tuple[str, list[Binding]]
 """A heading and its bindings, one per action, `key` holding all of the action's keys."""
 
+MARKING_IDS = ("tag_claim", "contradiction", "link", "note")
+"""The keys that act on a selection, named in the mouse's row as they are bound now."""
 EXTRA_KEYS: list[tuple[str, str]] = [
-    ("mouse drag", "select exactly the dragged text; then t, c, l, n apply"),
+    ("mouse drag", "select exactly the dragged text; then {marking} apply"),
     ("click", "put the cursor on a sentence (Shift+click extends); click an entry to jump"),
     ("Enter (find bar)", "next match"),
 ]
@@ -52,8 +54,6 @@ APP_TITLE = "Everywhere"
 HERE_TITLE = "Here"
 
 _HORIZONTAL = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
-_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "super": "Super", "meta": "Meta", "hyper": "Hyper"}
-_NAMES = {"escape": "Esc", "enter": "Enter", "pageup": "PgUp", "pagedown": "PgDn", "delete": "Del"}
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,6 @@ class Place:
     title: str
     widget: Widget
     wording: Mapping[str, str] = field(default_factory=dict)
-
-
-def key_label(key: str, key_display: str | None = None) -> str:
-    """A key as the help spells it: `ctrl+p` → `Ctrl+P`, `shift+tab` → `Shift+Tab`."""
-    if key_display:
-        return key_display
-    *modifiers, name = key.split("+")
-    shown = _NAMES.get(name) or format_key(name)
-    if name not in _NAMES and len(shown) > 1 and shown.isascii():
-        shown = shown.capitalize()  # tab → Tab, f3 → F3
-    elif modifiers and len(shown) == 1 and shown.isalpha():
-        shown = shown.upper()  # ctrl+p → Ctrl+P
-    return "+".join([*(_MODIFIERS.get(m, m.capitalize()) for m in modifiers), shown])
 
 
 def keys_label(binding: Binding) -> str:
@@ -117,7 +104,8 @@ def _merged(node: DOMNode, bindings: Sequence[Binding], wording: Mapping[str, st
         if not binding.description:
             continue
         first.setdefault(binding.action, binding)
-        keys.setdefault(binding.action, []).append(binding.key)
+        if binding.key not in keys.setdefault(binding.action, []):  # a keymap may give a key twice
+            keys[binding.action].append(binding.key)
     merged = []
     for action, binding in first.items():
         ranked = sorted(keys[action], key=lambda key: order.get((action, key), unknown))
@@ -125,8 +113,12 @@ def _merged(node: DOMNode, bindings: Sequence[Binding], wording: Mapping[str, st
         merged.append(dataclasses.replace(binding, key=",".join(ranked), description=description))
     # the place's own words first, in their order (a list's keys: Textual declares them A to Z)
     worded = list(wording)
+    # an action where its class declares it, even when a keymap gave it keys of its own
+    placed: dict[str, tuple[int, int, int]] = {}
+    for (action, _key), at in order.items():
+        placed[action] = min(at, placed.get(action, at))
     merged.sort(key=lambda b: (worded.index(b.action) if b.action in worded else len(worded),
-                               order.get((b.action, b.key.split(",")[0]), unknown)))
+                               placed.get(b.action, unknown)))
     return merged
 
 
@@ -157,13 +149,22 @@ def live_key_groups(screen: Screen, places: Sequence[Place] = ()) -> list[KeyGro
         for node in place.widget.ancestors_with_self:
             if node is screen:
                 break
-            # a node's live bindings (a keymap applied) are `_bindings`: Textual 8.2.8 has
-            # no public accessor but `active_bindings`, which covers the focused chain only
-            own = [binding for _key, binding in node._bindings if _applies(node, binding)]
+            # `active_bindings` covers the focused chain only: these, with the keymap applied
+            own = [binding for _key, binding in live_bindings(node) if _applies(node, binding)]
             bindings += _merged(node, own, place.wording)
         if bindings:
             groups.append((place.title, bindings))
     return [(title, bindings) for title, bindings in groups if bindings]
+
+
+def extra_keys(groups: Sequence[KeyGroup]) -> list[tuple[str, str]]:
+    """EXTRA_KEYS, the mouse's row naming the keys that act on a selection as the groups
+    have them (a keymap may have moved them; the class view has none)."""
+    first_keys = {binding.id: binding.key.split(",")[0] for _title, bindings in groups for binding in bindings}
+    marking = [key_label(first_keys[binding_id]) for binding_id in MARKING_IDS if binding_id in first_keys]
+    (mouse, drag), *rest = EXTRA_KEYS
+    drag = drag.format(marking=", ".join(marking)) if marking else drag.partition(";")[0]
+    return [(mouse, drag), *rest]
 
 
 class HelpScreen(Dialog[None]):
@@ -183,7 +184,7 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         sections = [(title, [(keys_label(b), b.description) for b in bindings]) for title, bindings in self.groups]
-        sections.append((EXTRA_TITLE, EXTRA_KEYS))
+        sections.append((EXTRA_TITLE, extra_keys(self.groups)))
         # one key column for every section, so the descriptions line up; in a narrow
         # terminal long keys wrap ("Ctrl+C /" over "Super+C") rather than the descriptions
         widest = max(cell_len(keys) for _title, rows in sections for keys, _what in rows)

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from reader.ingest.sanitize import display_line
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter, one_line
+from reader.widgets.key_bar import key_named
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -287,7 +288,8 @@ class LessonActions(_ScreenBase):
             self.workspace.add(proposal.kind, proposal.targets, tags=fields.tags, relation=fields.relation,
                                note=fields.note)
             self._show_annotations()
-            self._say(f"Added to the key: the {proposal.kind} {candidate.label} of the class marked · u undoes")
+            undo = key_named(self, "undo")
+            self._say(f"Added to the key: the {proposal.kind} {candidate.label} of the class marked · {undo} undoes")
 
         self.app.push_screen(dialog, accepted)
 

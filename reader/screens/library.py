@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,18 +14,21 @@ from textual.widgets.selection_list import Selection
 
 from reader.ingest.entry import FeedEntry
 from reader.ingest.sanitize import display_line
-from reader.ingest.title import shorten
+from reader.ingest.title import named_by_source, opening, shorten
 from reader.model import Article
 from reader.screens.dialog import Dialog
-from reader.widgets.option_lists import SafePaging, StopsAtEnds
+from reader.widgets.option_lists import HighlightCursor, SafePaging, StopsAtEnds
 
 MAX_PANES = 4
 LINE_CHARS = 78
-"""Room for one entry's line in the list; a SelectionList shows one line per entry."""
+"""Room for one entry's line before the list knows its width; a SelectionList shows one
+line per entry."""
 SOURCE_CHARS = 26
 TITLE_CHARS = 24
-"""Sources are cut to SOURCE_CHARS and titles to what is left of LINE_CHARS, but never
-below TITLE_CHARS, so that dates and counts stay in view."""
+"""Sources are cut to SOURCE_CHARS and titles to what is left of the line, but never below
+TITLE_CHARS: in a narrow list the source goes first, then the date, then the count."""
+SUBTITLE_MIN = 12
+"""An untitled article's opening words follow its name when this much of them is seen."""
 FEED_PREFIX = "feed:"
 """Library ids of feed entries not opened yet: the prefix and the entry's index."""
 
@@ -42,6 +45,38 @@ class LibraryEntry:
     published: str = ""
     feed_entry: bool = False
     """A feed's entry, not opened yet: opening it fetches and ingests it."""
+    subtitle: str = ""
+    """An article named by its source: the opening of its text."""
+
+
+def library_entry(article: Article, annotations: int, is_open: bool) -> LibraryEntry:
+    """How the library lists an article (made in a worker thread: no sentence segmenter)."""
+    subtitle = opening(article.text) if named_by_source(article.title, article.text, article.source) else ""
+    return LibraryEntry(article.id, article.title, article.source.rsplit("/", 1)[-1] or article.id, annotations,
+                        is_open, article.published, subtitle=subtitle)
+
+
+def entry_prompt(entry: LibraryEntry, room: int) -> Text:
+    """One entry's line in `room` cells: its title, then its source, date and count (the
+    source left out first, then the date, when the title would get less than TITLE_CHARS);
+    an article named by its source has its opening words in place of its source."""
+    count = f"{entry.annotations} annotation{'s' if entry.annotations != 1 else ''}"
+    if entry.feed_entry:
+        count = "feed entry"
+    source = "" if entry.subtitle else shorten(display_line(entry.source), SOURCE_CHARS)
+    title = display_line(entry.title)
+    for parts in ([source, display_line(when(entry.published)), count], [display_line(when(entry.published)), count],
+                  [count], []):
+        details = "".join(f" · {part}" for part in parts if part)
+        if room - len(details) >= min(TITLE_CHARS, len(title)):
+            break
+    title_room = max(TITLE_CHARS // 2, room - len(details))
+    prompt = Text(shorten(title, title_room), style="bold", end="")
+    subtitle_room = title_room - len(prompt.plain) - 3
+    if entry.subtitle and subtitle_room >= SUBTITLE_MIN:
+        prompt.append(" · " + shorten(display_line(entry.subtitle), subtitle_room), style="italic")
+    prompt.append(details, style="dim")
+    return prompt
 
 
 def when(published: str) -> str:
@@ -66,8 +101,25 @@ def chosen_feed_entries(entries: list[FeedEntry], ids: list[str]) -> list[FeedEn
 
 
 
-class ArticleChecklist(SafePaging, StopsAtEnds, SelectionList[str]):
-    """The library's list: Space marks an article, Enter opens the marked ones."""
+class ArticleChecklist(HighlightCursor, SafePaging, StopsAtEnds, SelectionList[str]):
+    """The library's list: Space marks an article, Enter opens the marked ones. Each line
+    is worded for the list's width (a 40-column terminal shows titles, not file names)."""
+
+    entries: tuple[LibraryEntry, ...] = ()
+    """The entries listed, in order: their lines are worded again when the width changes."""
+
+    @classmethod
+    def of(cls, entries: list[LibraryEntry], *, id: str | None = None) -> ArticleChecklist:
+        checklist = cls(*(Selection(entry_prompt(e, LINE_CHARS), e.article_id, e.is_open) for e in entries), id=id)
+        checklist.entries = tuple(entries)
+        return checklist
+
+    def on_resize(self, event: events.Resize) -> None:
+        padding = self.get_component_styles("option-list--option").padding
+        room = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        for index, entry in enumerate(self.entries):
+            self.replace_option_prompt_at_index(index, entry_prompt(entry, max(room, 1)))
+
 
 class LibraryScreen(Dialog[list[str] | None]):
     """Space marks up to four articles, Enter opens them (or the highlighted one)."""
@@ -84,19 +136,7 @@ class LibraryScreen(Dialog[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="library", classes="dialog"):
             yield Label(f"Library · {len(self.entries)} articles", classes="dialog-title")
-            selections = []
-            for entry in self.entries:
-                # one line: a SelectionList shows only the first line of a prompt
-                count = f"{entry.annotations} annotation{'s' if entry.annotations != 1 else ''}"
-                if entry.feed_entry:
-                    count = "feed entry"
-                parts = [shorten(display_line(entry.source), SOURCE_CHARS), display_line(when(entry.published)), count]
-                details = "".join(f" · {part}" for part in parts if part)
-                title = shorten(display_line(entry.title), max(TITLE_CHARS, LINE_CHARS - len(details)))
-                prompt = Text(title, style="bold", end="")
-                prompt.append(details, style="dim")
-                selections.append(Selection(prompt, entry.article_id, entry.is_open))
-            yield ArticleChecklist(*selections, id="articles")
+            yield ArticleChecklist.of(self.entries, id="articles")
             yield Label(
                 f"↑↓ move · Space mark (up to {MAX_PANES}) · Enter open · Esc back",
                 classes="dialog-hint",

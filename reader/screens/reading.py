@@ -30,7 +30,8 @@ from reader.screens.lesson_actions import LessonActions
 from reader.screens.session_actions import SessionActions
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
-from reader.widgets.key_bar import KeyBar
+from reader.widgets.article_titles import label_tabs, tab_labels, title_text
+from reader.widgets.key_bar import KeyBar, key_named
 from reader.widgets.status_bar import StatusBar
 from reader.widgets.worker_failures import ReportsWorkerFailures
 
@@ -86,6 +87,7 @@ class ReadingScreen(
                 tooltip="The exercise's instructions"),
         Binding("E", "end_lesson", "End lesson", id="end_lesson",
                 tooltip="Hand in every student's work and end the live lesson"),
+        Binding("r", "read_aloud", "Read aloud", id="read_aloud", show=False, tooltip="The annotation, a field a line"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
@@ -106,6 +108,9 @@ class ReadingScreen(
         self._sidebar_chosen = False
         self._furnished = asyncio.Event()
         self._resumed = False
+        self._subtitles: dict[str, str] = {}
+        """The first sentence of each open article named by its source, by id: found just
+        after the first frame (pysbd), then shown beside its title and in its tab."""
 
     # composition ------------------------------------------------------------------------
 
@@ -151,14 +156,33 @@ class ReadingScreen(
     # the like, not @on, which needs the class when this module is imported).
 
     def _tabs(self) -> Tabs:
+        """One tab an article, each label cut to its share of the row (whole on hover)."""
         from textual.widgets import Tab, Tabs
 
-        tabs = Tabs(
-            *(Tab(Text(display_line(a.title)), id=f"tab-{i}") for i, a in enumerate(self.workspace.articles)),
-            id="article-tabs",
-        )
+        labels = tab_labels(self._article_names(), self.app.size.width)
+        tabs = Tabs(*(Tab(label, id=f"tab-{i}") for i, label in enumerate(labels)), id="article-tabs")
         tabs.can_focus = False
         return tabs
+
+    def _article_names(self) -> list[tuple[str, str]]:
+        """(title, subtitle) of each open article, in order."""
+        return [(a.title, self._subtitles.get(a.id, "")) for a in self.workspace.articles]
+
+    def _label_tabs(self, width: int) -> None:
+        for tabs in self.query("#article-tabs"):
+            label_tabs(tabs, self._article_names(), width)  # type: ignore[arg-type]
+
+    def _show_subtitles(self) -> None:
+        """Beside the title of an article named by its source, and in its tab: its first
+        sentence."""
+        from reader.ingest.title import find_subtitle
+
+        for index, article in enumerate(self.workspace.articles):
+            subtitle = self._subtitles[article.id] = find_subtitle(article.title, article.text, article.source)
+            if subtitle:
+                for label in self.query(f"#column-{index} .article-title"):
+                    label.update(title_text(article, subtitle))  # type: ignore[attr-defined]
+        self._label_tabs(self.size.width)
 
     def _source_loader(self) -> SourceLoader:
         from reader.widgets.source_loader import SourceLoader
@@ -193,6 +217,7 @@ class ReadingScreen(
         self._show_half_mark()  # a first side marked before the line was there
         self._furnished.set()
         self._mark_current_column()  # the tab of the pane in use
+        self._show_subtitles()
 
     def _find_bar(self) -> FindBar | None:
         """The find bar, once mounted (just after the first frame)."""
@@ -235,9 +260,10 @@ class ReadingScreen(
         if not self.workspace.first_open_of_pack():
             return
         first = pack.instructions.strip().split("\n\n")[0]
-        self._say("Press i for the exercise's instructions")
+        key = key_named(self, "instructions")
+        self._say(f"Press {key} for the exercise's instructions")
         if not self.narrow:  # in a small terminal the notice would hide the text
-            self.notify(f"{display_line(first)}\nPress i for the instructions.", title=display_line(pack.title),
+            self.notify(f"{display_line(first)}\nPress {key} for the instructions.", title=display_line(pack.title),
                         timeout=12, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -262,6 +288,7 @@ class ReadingScreen(
 
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_WIDTH
+        self._label_tabs(event.size.width)  # each tab's share of the row
 
     def _layout_classes(self, narrow: bool, sidebar: bool) -> set[str]:
         """The screen's classes, with the layout ones set as `narrow` and `sidebar` say."""
@@ -367,7 +394,7 @@ class ReadingScreen(
         """The line above the status bar says what a half-made pair waits for, or goes."""
         half = self.workspace.half_mark
         for line in self.query("#pending-mark"):
-            line.waiting = None if half is None else (half.kind, half.target.quote.exact, half.kind[0])  # type: ignore[attr-defined]
+            line.waiting = None if half is None else (half.kind, half.target.quote.exact, key_named(self, half.kind))  # type: ignore[attr-defined]
 
     @property
     def annotations(self) -> dict[str, Annotation]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from reader.errors import UserError
+from reader.widgets.key_bar import key_named
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -52,7 +53,8 @@ class SessionActions(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _load_library(self) -> None:
-        from reader.screens.library import LibraryEntry, feed_library_entries
+        from reader.changed_files import current_versions
+        from reader.screens.library import feed_library_entries, library_entry
 
         workspace = self.workspace
         articles = workspace.store.articles()
@@ -61,11 +63,8 @@ class SessionActions(_ScreenBase):
             for article_id in {t.article_id for t in annotation.targets}:
                 counts[article_id] += 1
         open_ids = workspace.open_ids
-        entries = [
-            LibraryEntry(a.id, a.title, a.source.rsplit("/", 1)[-1] or a.id, counts[a.id], a.id in open_ids,
-                         a.published)
-            for a in articles
-        ]
+        shown = current_versions(articles, lambda i: counts[i] or i in open_ids)  # not a changed file's old text
+        entries = [library_entry(a, counts[a.id], a.id in open_ids) for a in shown]
         entries += feed_library_entries(workspace.feed_entries, articles)
         by_id = {a.id: a for a in articles}
         self.app.call_from_thread(self._show_library, entries, by_id)
@@ -135,7 +134,8 @@ class SessionActions(_ScreenBase):
 
     def action_hand_in(self) -> None:
         if self.workspace.session.pack is None:
-            self.notify("Hand-in is for exercise packs; use Ctrl+E to export.", severity="warning")
+            self.notify(f"Hand-in is for exercise packs; use {key_named(self, 'export')} to export.",
+                        severity="warning")
             return
         self.run_worker(self._hand_in(), group="export", exit_on_error=False)
 
@@ -178,7 +178,8 @@ class SessionActions(_ScreenBase):
             places.append(Place("In an article pane", pane))
         # the sidebar's list and the find bar are mounted just after the first frame
         places += [Place("In the sidebar", found, SIDEBAR_WORDING) for found in self.query("#annotation-list")]
-        places += [Place("In the find bar (/ opens it)", found) for found in self.query("#find-bar")]
+        find = key_named(self, "find")
+        places += [Place(f"In the find bar ({find} opens it)", found) for found in self.query("#find-bar")]
         self.app.push_screen(HelpScreen(live_key_groups(self, places)))
 
 

@@ -1,5 +1,6 @@
 """The reading pane: one article drawn row by row with Textual's line API. Its row index is
-in pane_layout.py, how a row is drawn in pane_rows.py, its cursor in sentence_cursor.py."""
+in pane_layout.py, how a row is drawn in pane_rows.py, its cursor in sentence_cursor.py, its
+mouse in pane_mouse.py, the terminal's cursor (screen-reader mode) in screen_reader_cursor.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from textual.cache import LRUCache
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.selection import Selection as TextSelection
 from textual.strip import Strip
 from textual.timer import Timer
 
@@ -29,9 +29,9 @@ from reader.widgets.pane_rows import (
     highlights_at,
     highlights_in,
     innermost_first,
-    position_at_character,
-    position_at_column,
 )
+from reader.widgets.pane_mouse import PaneMouse
+from reader.widgets.screen_reader_cursor import PlacesTerminalCursor, selection_start_cell
 from reader.widgets.sentence_cursor import SentenceCursor
 from reader.widgets.text_search import PaneSearch
 
@@ -39,7 +39,7 @@ WRAP_TICK = 0.05
 """Seconds between two slices of background wrapping of a long article."""
 
 
-class ArticlePane(ScrollView, can_focus=True):
+class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
     """One article, drawn line by line from its canonical text, with a sentence cursor.
 
     | Key | Does |
@@ -52,15 +52,15 @@ class ArticlePane(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next sentence", show=False),
-        Binding("up,k", "cursor_up", "Previous sentence", show=False),
-        Binding("shift+down,J", "extend_down", "Extend down", show=False),
-        Binding("shift+up,K", "extend_up", "Extend up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("home,g", "cursor_first", "First sentence", show=False),
-        Binding("end,G", "cursor_last", "Last sentence", show=False),
-        Binding("x", "toggle_furniture", "Furniture"),
+        Binding("down,j", "cursor_down", "Next sentence", show=False, id="cursor_down"),
+        Binding("up,k", "cursor_up", "Previous sentence", show=False, id="cursor_up"),
+        Binding("shift+down,J", "extend_down", "Extend down", show=False, id="extend_down"),
+        Binding("shift+up,K", "extend_up", "Extend up", show=False, id="extend_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("home,g", "cursor_first", "First sentence", show=False, id="cursor_first"),
+        Binding("end,G", "cursor_last", "Last sentence", show=False, id="cursor_last"),
+        Binding("x", "toggle_furniture", "Furniture", id="furniture"),
     ]
 
     COMPONENT_CLASSES = {
@@ -450,7 +450,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._cursor.refold(self.article.text, self.article.furniture if self._layout.folded else ())
         self._invalidate()
 
-    # focus and mouse --------------------------------------------------------------------
+    # focus (the mouse is in pane_mouse.py) ----------------------------------------------
 
     def on_focus(self) -> None:
         self.refresh()
@@ -458,42 +458,8 @@ class ArticlePane(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def _position_at(self, offset: Offset | None, default: int) -> int:
-        """The code point shown at a selection offset (x counts characters of the row)."""
-        if offset is None:
-            return default
-        if offset.y >= self.row_count:
-            return len(self.article.text)
-        return position_at_character(self.row_at(max(0, offset.y)), offset.x)
-
-    def get_selection(self, selection: TextSelection) -> tuple[str, str] | None:
-        """The canonical text under a mouse selection, for copying."""
-        start = self._position_at(selection.start, 0)
-        end = self._position_at(selection.end, len(self.article.text))
-        return (self.article.text[start:end], "\n") if end > start else None
-
-    def selection_updated(self, selection: TextSelection | None) -> None:
-        """A mouse drag selects exactly the dragged text; the annotation keys then apply."""
-        if selection is None:
-            return
-        start = self._position_at(selection.start, 0)
-        end = self._position_at(selection.end, len(self.article.text))
-        if end > start:
-            self.set_selection(start, end, scroll=False)
-
-    def on_click(self, event: events.Click) -> None:
-        if self.text_selection is not None:
-            return  # the end of a drag: the dragged text stays selected
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        row_index = self.scroll_offset.y + offset.y
-        if not 0 <= row_index < self.row_count:
-            return
-        row = self.row_at(row_index)
-        if row.fold:
-            self.action_toggle_furniture()
-            return
-        position = position_at_column(self.article.text, row, self.scroll_offset.x + offset.x - GUTTER)
-        self._move_to(self._cursor.sentences.sentence_at(position), extend=event.shift)
-
+    def terminal_cursor_cell(self) -> Offset | None:
+        """Where the selection starts in the view: the terminal's cursor in screen-reader mode."""
+        height = self.scrollable_content_region.height
+        return selection_start_cell(self._layout.rows, self.article.text, self._drawn_selection(), GUTTER,
+                                    self.scroll_offset, height)

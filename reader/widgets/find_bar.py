@@ -16,7 +16,7 @@ from textual.reactive import var
 from textual.widgets import Input, Label
 
 from reader.ingest.sanitize import display_line
-from reader.widgets.key_bar import KeyHint
+from reader.widgets.key_bar import KeyHint, bound_keys
 
 TITLE_CELLS = 48
 """The article's title in the bar is cut to this many cells (narrower still when the bar is)."""
@@ -32,10 +32,10 @@ class FindBar(Horizontal):
     for next / previous. While it has focus the key bar shows its keys (`key_hints`)."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close find", show=False),
-        Binding("shift+enter,up", "previous", "Previous match", show=False),
-        Binding("down", "next", "Next match", show=False),
-        Binding("ctrl+o", "toggle_scope", "This article / all articles", show=False),
+        Binding("escape", "close", "Close find", show=False, id="find_bar_close"),
+        Binding("shift+enter,up", "previous", "Previous match", show=False, id="find_bar_previous"),
+        Binding("down", "next", "Next match", show=False, id="find_bar_next"),
+        Binding("ctrl+o", "toggle_scope", "This article / all articles", show=False, id="find_bar_scope"),
     ]
 
     DEFAULT_CSS = """
@@ -135,10 +135,17 @@ class FindBar(Horizontal):
         scope, short = ("This article", "One") if self.all_articles else ("All articles", "All")
         return [
             KeyHint("enter", "⏎", "Next", True, "Next"),
-            KeyHint("up", "↑", "Previous", True, "Prev"),
-            KeyHint("ctrl+o", "^o", scope, True, short),
-            KeyHint("escape", "esc", "Close", True, "Close"),
+            self._hint("find_bar_previous", "up", "Previous", "Prev"),
+            self._hint("find_bar_scope", "ctrl+o", scope, short),
+            self._hint("find_bar_close", "escape", "Close", "Close"),
         ]
+
+    def _hint(self, binding_id: str, usual: str, description: str, short: str) -> KeyHint:
+        """The hint for a key of the bar: `usual` while it is bound, else the key the keymap
+        gave the binding."""
+        keys = bound_keys(self, binding_id) or [usual]
+        key = usual if usual in keys else keys[0]
+        return KeyHint(key, self.app.get_key_display(Binding(key, "")), description, True, short)
 
     @property
     def query_text(self) -> str:

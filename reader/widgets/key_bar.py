@@ -3,17 +3,82 @@
 Textual's Footer mounts a widget per key and recomposes all of them whenever the
 bindings change (a focus move, a key becoming enabled): that cost about 0.25 s of start-up
 and 100-200 ms on some key presses with a long article open. This bar re-renders one line.
+
+Also here, for the help and the messages that name a key: the keys a binding has now, the
+app's keymap (from the settings file) applied, and how a key is spelled in words.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.keys import format_key
 from textual.screen import Screen
 from textual.widget import Widget
+
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "super": "Super", "meta": "Meta", "hyper": "Hyper"}
+_NAMES = {"escape": "Esc", "enter": "Enter", "pageup": "PgUp", "pagedown": "PgDn", "delete": "Del"}
+
+
+def key_label(key: str, key_display: str | None = None) -> str:
+    """A key as the help and messages spell it: `ctrl+p` → `Ctrl+P`, `f2` → `F2`."""
+    if key_display:
+        return key_display
+    *modifiers, name = key.split("+")
+    shown = _NAMES.get(name) or format_key(name)
+    if name not in _NAMES and len(shown) > 1 and shown.isascii():
+        shown = shown.capitalize()  # tab → Tab, f3 → F3
+    elif modifiers and len(shown) == 1 and shown.isalpha():
+        shown = shown.upper()  # ctrl+p → Ctrl+P
+    return "+".join([*(_MODIFIERS.get(m, m.capitalize()) for m in modifiers), shown])
+
+
+def declared_place(node: DOMNode, action: str) -> tuple[int, int]:
+    """Where `node`'s classes first declare a binding of `action`: (how far up the MRO, its
+    index in that class's BINDINGS); after them all when none does."""
+    return _declared_place(type(node), action)
+
+
+@cache
+def _declared_place(node_class: type, action: str) -> tuple[int, int]:
+    for depth, cls in enumerate(node_class.__mro__):
+        for index, binding in enumerate(cls.__dict__.get("BINDINGS", ())):
+            if isinstance(binding, Binding) and binding.action == action:
+                return depth, index
+    return len(node_class.__mro__), 0
+
+
+def live_bindings(node: DOMNode) -> BindingsMap:
+    """`node`'s own bindings as they work now: a copy with the app's keymap applied, as
+    Textual applies it to the focused chain (`Screen._binding_chain`); Textual 8.2.8 has no
+    public accessor for a node outside that chain."""
+    bindings = node._bindings.copy()
+    keymap = node.app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
+
+
+def bound_keys(node: DOMNode, binding_id: str) -> list[str]:
+    """The keys the binding `binding_id` of `node` (or of its ancestors) has now, the
+    keymap's if it moved them."""
+    for owner in node.ancestors_with_self:
+        keys = [key for key, binding in live_bindings(owner) if binding.id == binding_id]
+        if keys:
+            return list(dict.fromkeys(keys))
+    return []
+
+
+def key_named(node: DOMNode, binding_id: str) -> str:
+    """The first key of `binding_id` as a message says it ("press F2"); "?" when it has none."""
+    keys = bound_keys(node, binding_id)
+    return key_label(keys[0]) if keys else "?"
 
 
 class KeyHint(NamedTuple):
@@ -79,10 +144,17 @@ class KeyBar(Widget, can_focus=False):
             node = node.parent
         active = self.screen.active_bindings
         shown: dict[str, KeyHint] = {}
-        for _node, binding, enabled, _tooltip in active.values():
+        places: dict[str, tuple[int, int, int]] = {}
+        nodes: list[DOMNode] = []
+        for owner, binding, enabled, _tooltip in active.values():
             if binding.show and binding.action not in shown:
                 display = self.app.get_key_display(binding)
                 shown[binding.action] = KeyHint(binding.key, display, binding.description, enabled)
+                if owner not in nodes:
+                    nodes.append(owner)
+                places[binding.action] = (nodes.index(owner), *declared_place(owner, binding.action))
+        # where the classes declare them: a key a keymap moved is bound last, not shown last
+        shown = dict(sorted(shown.items(), key=lambda item: places[item[0]]))
         palette = None
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]

@@ -8,12 +8,16 @@ rows high, or keys typed faster than the screen was drawn: the monkey test found
 Its ↑ / ↓ also wrap round, last to first, with no sign of it: four ↑ in the sidebar's four
 entries came back where they started and seemed to do nothing. Every list of the app pages
 through `SafePaging` and stops at its ends with `StopsAtEnds` (the library's
-`SelectionList` too); Home and End go to the first and last entries.
+`SelectionList` too); Home and End go to the first and last entries. In screen-reader mode
+`HighlightCursor` puts the terminal's cursor on the highlighted entry.
 """
 
 from __future__ import annotations
 
+from textual.geometry import Offset
 from textual.widgets import OptionList
+
+from reader.widgets.screen_reader_cursor import PlacesTerminalCursor
 
 
 class SafePaging:
@@ -66,6 +70,21 @@ class StopsAtEnds:
         self._step(-1)
 
 
-class ChoiceList(SafePaging, StopsAtEnds, OptionList):
-    """An `OptionList` whose paging keys are safe before it is drawn and whose arrows stop
-    at its ends."""
+class HighlightCursor(PlacesTerminalCursor):
+    """The terminal's cursor on the first cell of the highlighted entry (screen-reader mode),
+    on the list's first cell while nothing is highlighted."""
+
+    def terminal_cursor_cell(self) -> Offset | None:
+        highlighted = self.highlighted  # type: ignore[attr-defined]
+        if highlighted is None:
+            return Offset(0, 0)
+        line = self._index_to_line.get(highlighted)  # type: ignore[attr-defined]
+        if line is None:  # not laid out yet: the next frame places it
+            return None
+        padding = self.get_component_styles("option-list--option").padding
+        return Offset(padding.left, line + padding.top - self.scroll_offset.y)
+
+
+class ChoiceList(HighlightCursor, SafePaging, StopsAtEnds, OptionList):
+    """An `OptionList` whose paging keys are safe before it is drawn, whose arrows stop at
+    its ends, and whose highlighted entry has the terminal's cursor in screen-reader mode."""

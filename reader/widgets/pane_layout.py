@@ -13,6 +13,9 @@ WRAP_BUDGET = 0.008
 """Seconds of wrapping per slice: keys pressed meanwhile wait at most this long."""
 WRAP_PAUSE = 0.4
 """Seconds after a cursor move during which background wrapping waits."""
+MARGIN = 1
+"""Cells left free at the right of every row: wrapped text never touches the scrollbar or
+the column's border (at the left, the column's padding and the gutter keep it off)."""
 
 
 class PaneLayout:
@@ -29,12 +32,13 @@ class PaneLayout:
         self._moved_at = 0.0
 
     def at_width(self, width: int) -> tuple[ArticleLayout, bool]:
-        """The rows at `width`, and whether they were made now (a new width, or the fold
-        changed): they are then wrapped only where they are drawn, so far."""
+        """The rows for `width` cells of text (MARGIN of them kept free at the right), and
+        whether they were made now (a new width, or the fold changed): they are then wrapped
+        only where they are drawn, so far."""
         if self.rows is not None and width == self.width:
             return self.rows, False
         hidden = tuple(self._furniture) if self.folded else ()
-        self.rows = ArticleLayout(self._text, hidden, width)
+        self.rows = ArticleLayout(self._text, hidden, max(1, width - MARGIN))
         self.width = width
         return self.rows, True
 

@@ -15,18 +15,20 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reader.ingest.sanitize import display_line
+from reader.widgets.key_bar import key_named
 
 QUOTE_MIN = 12
 """A quote cut shorter than this says nothing: that wording is skipped."""
 
 
-def pending_text(kind: str, quote: str, key: str, width: int) -> Text:
-    """The longest wording that fits `width` cells: never the instruction cut."""
+def pending_text(kind: str, quote: str, key: str, width: int, cancel: str = "Esc") -> Text:
+    """The longest wording that fits `width` cells: never the instruction cut. `key` makes
+    the other side, `cancel` cancels (a keymap may have moved either)."""
     label = kind.capitalize()
     quote = display_line(" ".join(quote.split()))
     steps = [
-        (f"{label}, first side ", f" marked: select the other side (in either pane) and press {key} · Esc cancels"),
-        (f"{label}: ", f" · select the other side, press {key} · Esc cancels"),
+        (f"{label}, first side ", f" marked: select the other side (in either pane) and press {key} · {cancel} cancels"),
+        (f"{label}: ", f" · select the other side, press {key} · {cancel} cancels"),
     ]
     for before, after in steps:
         room = width - len(before) - len(after) - 3  # the quote marks, a space
@@ -35,13 +37,13 @@ def pending_text(kind: str, quote: str, key: str, width: int) -> Text:
             if len(quote) > room:
                 shown = Text(f"“{quote[:max(room - 1, 1)].rstrip()}…”")
             return Text.assemble(" ", (before, "bold"), shown, (after, "bold"))
-    for short in (f" {label}: select the other side, press {key} · Esc cancels",
-                  f" {label}: other side, then {key} · Esc cancels",
-                  f" Other side, then {key} · Esc cancels",
-                  f" Other side: {key} · Esc"):
+    for short in (f" {label}: select the other side, press {key} · {cancel} cancels",
+                  f" {label}: other side, then {key} · {cancel} cancels",
+                  f" Other side, then {key} · {cancel} cancels",
+                  f" Other side: {key} · {cancel}"):
         if len(short) <= width:
             return Text(short, style="bold")
-    return Text(f" {key} · Esc"[:width], style="bold")
+    return Text(f" {key} · {cancel}"[:width], style="bold")
 
 
 class PendingMark(Widget):
@@ -68,6 +70,6 @@ class PendingMark(Widget):
     def render(self) -> Text:
         if self.waiting is None:
             return Text("")
-        text = pending_text(*self.waiting, self.size.width)
+        text = pending_text(*self.waiting, self.size.width, cancel=key_named(self, "cancel_mark"))
         text.no_wrap = True
         return text

@@ -103,3 +103,33 @@ def test_find_bar_with_its_count(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(), run_before=run, terminal_size=WIDE)
+
+
+def test_mono_theme(snap_compare, make_app):
+    """Black and white only (`theme = "presscheck-mono"`): the kinds by text style and
+    gutter letter, the cursor reversed, the emphasised link's other end overlined, the
+    focused pane's title reversed."""
+    from reader.accessibility import MONO_THEME_NAME
+    from reader.preferences import Preferences
+
+    async def run(pilot):
+        await annotate_all_four_kinds(pilot)
+        await pilot.press("k", "k", "k", "k")  # back onto the link: both its ends emphasised
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    app = make_app(preferences=Preferences(theme=MONO_THEME_NAME))
+    assert snap_compare(app, run_before=run, terminal_size=WIDE)
+
+
+def test_read_aloud_view(snap_compare, make_app):
+    """r on the contradiction highlighted in the sidebar: a labelled field a line, both
+    quotes whole, each naming its article."""
+
+    async def run(pilot):
+        await annotate_all_four_kinds(pilot)
+        await pilot.press("tab", "tab", "home", "down", "r")
+        pilot.app.clear_notifications()  # the first open's notice would cover the quotes' ends
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run, terminal_size=WIDE)

@@ -353,7 +353,7 @@ async def test_undo_and_redo_outlive_opening_the_same_articles_from_the_library(
         await pilot.press("u")
         await settle(pilot)
         assert saved(db_path) == {}
-        assert sidebar._annotations == {} and bar.counts == "" and status(app) == "Undone: add claim · ctrl+y redoes it"
+        assert sidebar._annotations == {} and bar.counts == "" and status(app) == "Undone: add claim · Ctrl+Y redoes it"
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert saved(db_path) == {claim.id: claim}

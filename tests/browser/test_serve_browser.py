@@ -24,7 +24,7 @@ def _sign_in(page, name: str) -> None:
     assert "the teacher" not in dialog and "Type your own name." in dialog
     assert "Esc keep the suggestion" not in dialog
     keys(page, *name, "Enter")
-    wait_screen(page, f"✓ saved  {name}", gone=("Who is annotating?",))
+    wait_screen(page, "✓ saved", f"│ {name}", gone=("Who is annotating?",))  # the status bar names them
 
 
 def _tag(page, *moves: str) -> None:

@@ -247,7 +247,7 @@ def test_two_students_annotate_at_once_apart_the_teacher_sees_both_and_ends_the_
     keys(alice.page, "Enter")
     keys(bob.page, "Enter")
     for student in (alice, bob):
-        wait_screen(student.page, f"✓ saved  {student.name}", gone=("Who is annotating?",))
+        wait_screen(student.page, "✓ saved", f"│ {student.name}", gone=("Who is annotating?",))
         check_apart(alice, bob)
 
     # each moves to their own key sentence and opens "Tag this claim", at once

@@ -123,6 +123,9 @@ def launch(tmux: Terminal, tmp_path: Path) -> Launch:
         """Run `argv` in `cwd` (the test's folder) after `pause` seconds, which let tmux
         give the pane its size, and a test start piping its output, before the program
         starts; then print its exit status and stay `linger` seconds."""
+        # the test's settings file (tests/conftest.py: never the developer's), unless the
+        # test names its own
+        env = {"PRESSCHECK_CONFIG": os.environ["PRESSCHECK_CONFIG"], **(env or {})}
         command = " ".join(shlex.quote(word) for word in argv)
         script = f"sleep {pause}; {command}; echo EXITED=$?; sleep {linger}"
         pane = tmux.spawn(["sh", "-c", script], cwd or tmp_path, env, name=name, size=size)

@@ -17,6 +17,7 @@ from reader.widgets.screen_reader_cursor import PlacesTerminalCursor, cursor_to_
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widget import Widget
 
     _AppBase = App[None]
 else:
@@ -105,13 +106,34 @@ class Accessible(_AppBase):
     in screen-reader mode a driver that shows the terminal's cursor, and the cursor on a
     focused widget that does not place it itself (an Input, a scrolling text)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.register_theme(MONO_THEME)
+    @property
+    def colourless(self) -> bool:
+        """No colour to tell things apart: NO_COLOR, or the black-and-white theme."""
+        return self.no_color or self.theme == MONO_THEME_NAME
+
+    def use_theme(self, name: str) -> None:
+        """Choose the theme `name` (already checked), registering the black-and-white one
+        only when it is chosen: registering a theme costs start-up time every run."""
+        if name == MONO_THEME_NAME and MONO_THEME_NAME not in self.available_themes:
+            self.register_theme(MONO_THEME)
+        self.theme = name
 
     def get_driver_class(self) -> type[Driver]:
         return showing_cursor(super().get_driver_class())
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.colourless:
+            self._mark_focus(event.widget)
         if screen_reader_on(self) and not isinstance(event.widget, PlacesTerminalCursor):
             self.call_after_refresh(cursor_to_focused, event.widget)
+
+    def _mark_focus(self, widget: Widget) -> None:
+        """Without colour, the article column or the sidebar that holds the focus is marked
+        `-has-focus` (its title is then reversed, `styles/app.tcss`)."""
+        holders = {node for node in widget.ancestors_with_self
+                   if node.has_class("article-column") or node.id == "sidebar"}
+        for node in widget.screen.query(".-has-focus"):
+            if node not in holders:
+                node.remove_class("-has-focus")
+        for node in holders:
+            node.add_class("-has-focus")

@@ -78,7 +78,7 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
         if preferences.keymap:
             self.set_keymap(preferences.keymap)
         if preferences.theme:
-            self.theme = preferences.theme
+            self.use_theme(preferences.theme)
         if preferences.highlight != "default":
             self.add_class(f"-highlight-{preferences.highlight}")  # styles/app.tcss, at its end
 

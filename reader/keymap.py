@@ -241,9 +241,10 @@ def check_theme(theme: str, path: Path) -> None:
 @cache
 def theme_names() -> tuple[str, ...]:
     """The themes the app offers (Textual's, and any it registers), A to Z."""
+    from reader.accessibility import MONO_THEME_NAME
     from reader.app import PresscheckApp
 
-    return tuple(sorted(PresscheckApp().available_themes))
+    return tuple(sorted({*PresscheckApp().available_themes, MONO_THEME_NAME}))
 
 
 def checked(preferences: Preferences, path: Path) -> Preferences:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import UserError
-from reader.ingest.sanitize import display_line
 
 CONFIG_VARIABLE = "PRESSCHECK_CONFIG"
 """The environment variable naming the settings file, in place of the platform's."""
@@ -77,6 +76,14 @@ def config_path() -> Path:
     import platformdirs
 
     return platformdirs.user_config_path("presscheck") / "config.toml"
+
+
+def display_line(text: str) -> str:
+    """`text` made safe for one line of a terminal; imported only when an error is written:
+    every command reads the settings, `presscheck --version` included."""
+    from reader.ingest.sanitize import display_line as safe
+
+    return safe(text)
 
 
 def quoted(value: object) -> str:

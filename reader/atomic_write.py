@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -44,16 +44,18 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_temp(beside: Path, blob: bytes, mode: int) -> Path:
+def write_temp(beside: Path, blob: bytes | Iterable[bytes], mode: int) -> Path:
     """A temp file in `beside`'s folder (same file system, so the rename is atomic), named
-    after it, holding `blob` with `mode`, fsynced. Removed again when a step fails."""
+    after it, holding `blob` (or the pieces it yields, one after another) with `mode`,
+    fsynced. Removed again when a step fails."""
     tmp = ""
     try:
         # inside the try: a read-only folder refuses here, and that is a write that failed
         fd, tmp = tempfile.mkstemp(dir=beside.parent, prefix=temp_prefix(beside), suffix=TEMP_SUFFIX)
         os.fchmod(fd, mode)  # mkstemp makes 0600; the caller says what the file's mode is
         with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
+            for piece in (blob,) if isinstance(blob, bytes) else blob:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError:
@@ -75,7 +77,7 @@ def put_in_place(tmp: Path, path: Path) -> None:
 
 
 def write_atomically(
-    path: Path, blob: bytes, mode: int, *, before_replace: Callable[[], None] | None = None
+    path: Path, blob: bytes | Iterable[bytes], mode: int, *, before_replace: Callable[[], None] | None = None
 ) -> None:
     """Replace `path` with `blob` whole: `write_temp`, then `before_replace` (the database
     keeps a backup of the file about to be replaced), then `put_in_place`."""

@@ -51,9 +51,17 @@ def header_generation(raw: bytes) -> str | None:
     return generation if isinstance(generation, str) else None
 
 
-def encode_entries(entries: Iterable[JournalEntry]) -> bytes:
-    """The journal lines of `entries`, each ending with a newline."""
-    return b"".join(orjson.dumps({"t": table, "k": doc_id, "d": doc}) + b"\n" for table, doc_id, doc in entries)
+def encode_entries(entries: Iterable[JournalEntry], was: dict[str, list[str]] | None = None) -> bytes:
+    """The journal lines of `entries`, each ending with a newline. `was` gives, for a
+    replaced or deleted annotation, the articles its previous version touched (`"a"`): a
+    reader that holds only some articles' annotations learns which articles a change
+    touched without the previous version at hand."""
+    was = was or {}
+    return b"".join(
+        orjson.dumps({"t": table, "k": doc_id, "d": doc, "a": was[doc_id]} if table == "annotations" and doc_id in was
+                     else {"t": table, "k": doc_id, "d": doc}) + b"\n"
+        for table, doc_id, doc in entries
+    )
 
 
 class JournalDamaged(DatabaseError):
@@ -67,24 +75,27 @@ class JournalDamaged(DatabaseError):
         self.valid_bytes = valid_bytes
 
 
-def _parse_entry(line: bytes) -> JournalEntry:
+def _parse_entry(line: bytes, was: set[str] | None = None) -> JournalEntry:
     record = orjson.loads(line)
     table, doc_id, doc = record["t"], record["k"], record["d"]
     if not (isinstance(table, str) and isinstance(doc_id, str) and doc_id.isdecimal()):
         raise ValueError("not a change")
     if doc is not None and not isinstance(doc, dict):
         raise ValueError("not a document")
+    if was is not None and isinstance(record.get("a"), list):
+        was.update(article for article in record["a"] if isinstance(article, str))
     return table, doc_id, doc
 
 
 def read_journal(
-    path: Path, raw: bytes, generation: str | None, start: int = 0
+    path: Path, raw: bytes, generation: str | None, start: int = 0, was: set[str] | None = None
 ) -> tuple[list[JournalEntry], int, bool]:
     """The entries in `raw` (a journal's bytes from offset `start`), the offset after the
     last complete line, and whether the journal extends the snapshot of `generation`.
 
     A torn last line (a writer killed in mid-append) is left out. A damaged line with
-    complete lines after it raises JournalDamaged.
+    complete lines after it raises JournalDamaged. `was` collects the articles the entries'
+    previous versions touched (see `encode_entries`).
     """
     entries: list[JournalEntry] = []
     position = 0
@@ -101,7 +112,7 @@ def read_journal(
                 if header.get("generation") != generation:
                     return [], start + len(raw), False  # already folded into the snapshot
             else:
-                entries.append(_parse_entry(line))
+                entries.append(_parse_entry(line, was))
         except (orjson.JSONDecodeError, ValueError, KeyError, TypeError):
             if start == 0 and number == 0 and len(complete) == 1 and not tail:
                 # a header that does not read, and nothing after it: no change was ever

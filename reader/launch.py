@@ -146,7 +146,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     # articles the database holds come back from it; a database is only made once the
     # paths have opened (a refused file leaves nothing behind)
     existing = Store.open(db) if db.exists() else None
-    by_raw = {a.raw_sha256: a for a in existing.articles() if a.raw_sha256} if existing else {}
+    by_raw = _StoredByRaw(existing) if existing else {}
     stamps = FileStamps.from_meta(existing.get_meta(STAMPS_KEY)) if existing else FileStamps()
     found = _collect(paths, KnownArticles(by_raw, stamps))
     store = existing or Store.open(db)
@@ -186,6 +186,17 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         remember_author=not ask_author,
         banner=banner,
     )
+
+class _StoredByRaw:
+    """The database's articles by the sha256 of the bytes they were read from, looked up
+    one at a time (an index lookup), never all read."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, raw_sha256: str) -> Article | None:
+        return self.store.article_by_raw(raw_sha256)
+
 
 def unique_articles(articles: list[Article]) -> list[Article]:
     """Articles without repeats (the same text opened from two files), first kept."""

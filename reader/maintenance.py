@@ -20,6 +20,7 @@ from typing import Any
 from filelock import Timeout
 
 from reader.anchoring import is_exact
+from reader.article_texts import check_text
 from reader.atomic_write import fsync_folder, put_in_place, remove_temp_files, write_atomically, write_temp
 from reader.errors import DatabaseError, UserError
 from reader.journal import (
@@ -30,6 +31,7 @@ from reader.journal import (
     journal_path,
     read_journal,
 )
+from reader.ingest.sanitize import display_line
 from reader.model import KINDS
 from reader.snapshot import (
     KEY_FIELDS,
@@ -44,8 +46,8 @@ from reader.snapshot import (
     parse_database,
     regular_stat,
     set_generation,
-    snapshot_bytes,
 )
+from reader.snapshot_layout import lay_out, write_index
 from reader.store import Store
 
 
@@ -99,6 +101,10 @@ def check_store(store: Store) -> CheckReport:
     annotations = store.annotations()
     report.problems.extend(store.problems)  # the articles' and the annotations'
     report.problems.extend(store.key_problems(exclude=("articles", "annotations")))
+    for record in store.article_records():  # a text changed by hand no longer matches its name
+        wrong = check_text(path, record)
+        if wrong and str(record.get("id")) in articles:
+            report.problems.append(display_line(f"article {str(record.get('id'))[:40]}: {wrong}"))
     for annotation in annotations:
         report.annotations[annotation.kind] = report.annotations.get(annotation.kind, 0) + 1
         for target in annotation.targets:
@@ -113,7 +119,7 @@ def check_store(store: Store) -> CheckReport:
         journal = journal_path(path)
         report.notes.append(
             f"journal: {unfolded} change(s) not yet folded into {path.name}; they are safe in "
-            f"{journal.name} (copy both files meanwhile); closing presscheck folds them in"
+            f"{journal.name} (copy the database's files together meanwhile); closing presscheck folds them in"
         )
     return report
 
@@ -213,13 +219,15 @@ def _recover(path: Path) -> Recovery:
         mode = os.stat(backup).st_mode & 0o7777
     except OSError:
         mode = NEW_FILE_MODE
-    tmp = write_temp(path, snapshot_bytes(data), mode)
+    blob, index = lay_out(data)
+    tmp = write_temp(path, blob, mode)
     if current is not None:
         recovery.aside = _keep_aside(path, "corrupt")
     if damaged:
         recovery.journal_aside = _keep_aside(journal, "corrupt")
     # the one step that changes what the path holds; before it the path names the old file
     put_in_place(tmp, path)
+    write_index(path, index, mode)
     # a fresh journal for the new file; killed before this, the old journal names another
     # generation and is ignored (its changes are in the new file already)
     write_atomically(journal, journal_header(generation), mode)

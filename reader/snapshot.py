@@ -101,6 +101,29 @@ def regular_stat(path: Path, what: str = "database file") -> os.stat_result | No
     return info
 
 
+Signature = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
+"""The `stat` (inode, size, modification time) of a database's snapshot and journal."""
+
+
+def stat_signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def regular_signature(path: Path, what: str) -> tuple[int, int, int] | None:
+    """`_stat_signature` of a file about to be read, refusing one that is not a regular
+    file (reading a FIFO would wait forever) with the same single `stat`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    refuse_special(path, info.st_mode, what)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def backup_paths(path: Path) -> list[Path]:
     """`annotations.json.bak.1` (newest) to `.bak.3` (oldest)."""
     return [path.with_name(f"{path.name}.bak.{index}") for index in range(1, BACKUP_COUNT + 1)]
@@ -134,11 +157,6 @@ def parse_database(raw: bytes, path: Path) -> Tables:
     ):
         raise DatabaseError(f"{path}: valid JSON but not a presscheck database; {keep}")
     return data
-
-
-def snapshot_bytes(data: Tables) -> bytes:
-    """The tables as a database file: TinyDB's JSON, indented to be read by hand."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def generation_of(data: Tables) -> str | None:

@@ -32,7 +32,10 @@ from reader.atomic_write import remove_temp_files, temp_files
 from reader.durable_storage import DurableStorage, Signature, database_signature
 from reader.errors import DatabaseError
 from reader.journal import JournalEntry
-from reader.model import SCHEMA_VERSION, Annotation, Article
+from reader.article_texts import TEXT_KEY, article_from_record, article_records, is_text_key, record_without_text
+from reader.model import Annotation, Article
+from reader.record_problems import problem_line, shown_key
+from reader.snapshot_layout import touched_articles
 from reader.snapshot import (
     KEY_FIELDS,
     LOCK_TIMEOUT,
@@ -46,21 +49,38 @@ from reader.snapshot import (
 if TYPE_CHECKING:
     from filelock import FileLock
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
-"""Schema N → N+1 upgrades of the whole database, applied on open. Schema 1 is the first;
-a change to the stored shape adds its step here and bumps model.SCHEMA_VERSION."""
+STORE_SCHEMA = 2
+"""The database's own schema (its `meta` record `schema_version`): 1 held every article's
+text in the snapshot, 2 keeps texts in files beside it (`reader.article_texts`) and the
+snapshot laid out with an index (`reader.snapshot_layout`). Not the export format's
+`model.STORE_SCHEMA`."""
+
+
+def _texts_apart(data: Tables, path: os.PathLike[str]) -> Tables:
+    """Schema 1 → 2: every article's text moved to its own file; the record names it."""
+    from pathlib import Path
+
+    from reader.article_texts import store_texts
+
+    articles = data.get("articles") or {}
+    texts = [r["text"] for r in articles.values() if isinstance(r, dict) and isinstance(r.get("text"), str)]
+    keys = store_texts(Path(path), texts)
+    for doc_id, record in articles.items():
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            articles[doc_id] = record_without_text(record, keys[record["text"]])
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[Tables, os.PathLike[str]], Tables]] = {1: _texts_apart}
+"""Schema N → N+1 upgrades of the whole database, applied on open (the file as it was is
+kept as `.bak.1` first). A change to the stored shape adds its step here and bumps
+STORE_SCHEMA."""
+INDEX_MIN_BYTES = 1024 * 1024
+"""A snapshot without an index that describes it is written again with one on open, when
+it is larger than this (smaller ones read whole in a few milliseconds)."""
 UNLOCKED_READS = 3
 """Tries at a consistent read without the lock before waiting for it (a writer that
 saves flat out can change the files under every try)."""
-
-
-def shown_key(key: str) -> str:
-    """A record's key for a message: shortened when it is not a sane record number."""
-    if is_record_key(key):
-        return key
-    from reader.ingest.sanitize import display_line
-
-    return display_line(key[:12]) + f"… ({len(key)} characters)" if len(key) > 12 else display_line(key)
 
 
 class Store:
@@ -113,32 +133,39 @@ class Store:
                 raise DatabaseError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
         store = cls(path)
         version = store.get_meta("schema_version")
-        if type(version) is int and version == SCHEMA_VERSION and not temp_files(path):
+        if type(version) is int and version == STORE_SCHEMA and not temp_files(path) and store._indexed():
             return store  # nothing to set up: no lock taken (`True == 1`, hence the type)
         with store.transaction():
             version = store.get_meta("schema_version")
             if version is None:
                 if create:
-                    store.set_meta("schema_version", SCHEMA_VERSION)
+                    store.set_meta("schema_version", STORE_SCHEMA)
             elif not isinstance(version, int) or isinstance(version, bool):
                 raise DatabaseError(
                     f"{path}: its schema_version {version!r} is not a number; the file was left "
                     "untouched; fix it or choose another file with --db"
                 )
-            elif version > SCHEMA_VERSION:
+            elif version > STORE_SCHEMA:
                 raise DatabaseError(
                     f"{path}: written by a newer presscheck (schema {version}, this one reads "
-                    f"{SCHEMA_VERSION}); upgrade presscheck to open it"
+                    f"{STORE_SCHEMA}); upgrade presscheck to open it"
                 )
-            elif version < SCHEMA_VERSION:
+            elif version < STORE_SCHEMA:
                 store._migrate(version)
+            elif not store._indexed():
+                store._storage.write(store._storage._full())  # an index for it (lost in a kill, or hand-edited)
             remove_temp_files(path)  # left by writers killed mid-save; we hold the lock
         return store
 
+    def _indexed(self) -> bool:
+        """Whether the snapshot is read through an index, or small enough not to need one."""
+        storage = self._storage
+        return storage.indexed or storage.snapshot_size <= INDEX_MIN_BYTES or storage.cached is None
+
     def _migrate(self, version: int) -> None:
-        """Bring a database written by an older presscheck up to SCHEMA_VERSION, one step at
+        """Bring a database written by an older presscheck up to STORE_SCHEMA, one step at
         a time, in one write; the database as it was is kept as a `.bak` first."""
-        steps = [MIGRATIONS.get(step) for step in range(version, SCHEMA_VERSION)]
+        steps = [MIGRATIONS.get(step) for step in range(version, STORE_SCHEMA)]
         if None in steps:
             missing = version + steps.index(None)
             raise DatabaseError(f"{self.path}: no migration from schema {missing}; upgrade presscheck")
@@ -146,9 +173,9 @@ class Store:
         self._storage.backup_now()
         data = self._storage.read() or {}
         for migration in steps:
-            data = migration(data)  # type: ignore[misc]
+            data = migration(data, self.path)  # type: ignore[misc]
         self._storage.write(data)
-        self.set_meta("schema_version", SCHEMA_VERSION)
+        self.set_meta("schema_version", STORE_SCHEMA)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -234,6 +261,8 @@ class Store:
         (nor any lock) when nothing changed. Fields named in `keep` keep their stored value."""
 
         def merged() -> tuple[dict[str, Any], dict[str, Any] | None]:
+            if table_name == "annotations":  # its stored version is among its articles'
+                self._storage.ensure(touched_articles(record))
             stored = self._record(table_name, record[KEY_FIELDS[table_name]])
             if stored is None:
                 return record, None
@@ -253,8 +282,33 @@ class Store:
     # articles ---------------------------------------------------------------------------
 
     def put_article(self, article: Article) -> None:
-        """Add an article, or refresh its metadata; a no-op when nothing changed."""
-        self._put("articles", article.to_dict(), keep=("added_at",))
+        """Add an article, or refresh its metadata; a no-op when nothing changed. Its text
+        is written to its own file first (once: a stored article's file is reused)."""
+        with self.reading():
+            stored = self._record("articles", article.id)
+        key = None if stored is None else stored.get(TEXT_KEY)
+        # an article's id is the start of its text's sha256: the same id, the same text
+        if is_text_key(key) and key.startswith(article.id) and self._text_is_kept(key):
+            record = record_without_text(article.to_dict(), key)
+        else:
+            [record] = self._article_records([article])
+        self._put("articles", record, keep=("added_at",))
+
+    def _text_is_kept(self, key: str) -> bool:
+        from reader.article_texts import text_file
+
+        return text_file(self.path, key).is_file()
+
+    def _article_records(self, articles: Iterable[Article]) -> list[dict[str, Any]]:
+        try:
+            return article_records(self.path, articles)
+        except OSError as error:
+            raise DatabaseError(
+                f"{self.path}: could not save an article's text ({error.strerror}); nothing was saved"
+            ) from None
+
+    def _article(self, doc_id: str, record: dict[str, Any]) -> Article:
+        return article_from_record(self.path, record)
 
     def article(self, article_id: str) -> Article | None:
         """The article of that id; None when there is none, or its record is damaged (it
@@ -265,10 +319,17 @@ class Store:
         if found is None:
             return None
         try:
-            return Article.from_dict(found)
+            return self._article(doc_id, found)  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError) as error:
-            self._problems["articles"] = [_problem("article record", shown_key(doc_id), found, error)]  # type: ignore[arg-type]
+            self._problems["articles"] = [problem_line("article record", shown_key(doc_id), found, error)]  # type: ignore[arg-type]
             return None
+
+    def article_by_raw(self, raw_sha256: str) -> Article | None:
+        """The article read from a file whose bytes have this sha256 (an index lookup)."""
+        with self.reading():
+            doc_id = self._storage.find("articles", "raw_sha256", raw_sha256) if raw_sha256 else None
+            found = None if doc_id is None else self._tables().get("articles", {}).get(doc_id)
+        return None if found is None else self.article(found.get("id"))  # type: ignore[arg-type]
 
     def articles(self) -> list[Article]:
         """Every article that reads; damaged records are skipped and listed in `problems`."""
@@ -281,21 +342,31 @@ class Store:
                 problems.append(f"article record {shown_key(doc_id)}: its key is not a record number")
                 continue
             try:
-                found.append(Article.from_dict(record))
+                found.append(self._article(doc_id, record))
             except (KeyError, TypeError, ValueError) as error:
-                problems.append(_problem("article record", doc_id, record, error))
+                problems.append(problem_line("article record", doc_id, record, error))
         return found
+
+    def article_records(self) -> list[dict[str, Any]]:
+        """Every article record as stored (metadata, the text named, not read): the library."""
+        with self.reading():
+            return [r for k, r in (self._tables().get("articles") or {}).items() if is_record_key(k)]
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Article id → how many annotations touch it, without reading them all."""
+        with self.reading():
+            return dict(self._storage.annotation_counts())
 
     def other_versions(self, article: Article) -> list[Article]:
         """Other articles read from `article`'s source (the same file before it changed),
-        found without reading every article record in full."""
+        found without reading every article's text."""
         with self.reading():
-            records = list((self._tables().get("articles") or {}).values())
+            records = list((self._tables().get("articles") or {}).items())
         found = []
-        for record in records:
+        for doc_id, record in records:
             if record.get("source") == article.source and record.get("id") != article.id:
                 try:
-                    found.append(Article.from_dict(record))
+                    found.append(self._article(doc_id, record))
                 except (KeyError, TypeError, ValueError):
                     continue  # a damaged record: `articles()` lists it in `problems`
         return found
@@ -310,12 +381,19 @@ class Store:
         """Add new articles and save annotations (new or replacing the same id) in one
         transaction, however many there are (imports use it): one journal append makes them
         durable, then the journal is folded in, so the file alone holds a bulk change."""
+        annotations = list(annotations)
+        article_list = list(articles)
         with self.transaction():
+            data = self._tables()
+            known = {a.id for a in article_list if self._storage.find("articles", "id", a.id) is not None}
+            new_articles = self._article_records(a for a in article_list if a.id not in known)
+            # each annotation's stored version is among the annotations of its articles
+            self._storage.ensure({t.article_id for a in annotations for t in a.targets})
             data = self._tables()
             changes: list[JournalEntry] = []
             next_ids: dict[str, int] = {}
             for table_name, record, replace in (
-                *(("articles", a.to_dict(), False) for a in articles),
+                *(("articles", r, False) for r in new_articles),
                 *(("annotations", a.to_dict(), True) for a in annotations),
             ):
                 doc_id = self._storage.find(table_name, KEY_FIELDS[table_name], record["id"])
@@ -339,6 +417,9 @@ class Store:
         with self.transaction():
             self._tables()
             doc_id = self._storage.find("annotations", KEY_FIELDS["annotations"], annotation_id)
+            if doc_id is None and self._storage.partial:  # not among the articles read so far
+                self._storage.ensure_all()
+                doc_id = self._storage.find("annotations", KEY_FIELDS["annotations"], annotation_id)
             if doc_id is not None:
                 self._storage.append([("annotations", doc_id, None)])
 
@@ -348,6 +429,7 @@ class Store:
         from reader.ingest.sanitize import display_line
 
         with self.reading():
+            self._storage.ensure_all()
             tables = list(self._tables().items())
         return [
             f"{display_line(name[:40])} record {shown_key(key)}: its key is not a record number"
@@ -368,8 +450,8 @@ class Store:
         clean exit); a failure leaves the journal, which is just as safe."""
         try:
             with self.reading():
-                if not self._storage.needs_compaction:
-                    return  # nothing to fold in: no lock taken
+                if not self._storage.needs_compaction or not self._storage.cheap_to_fold:
+                    return  # nothing to fold in, or a big file to rewrite for a few lines: no lock taken
             with self.transaction():
                 self._storage.compact()
         except DatabaseError:
@@ -379,6 +461,10 @@ class Store:
         """Annotations touching any of `article_ids` (all when None), oldest first."""
         wanted = None if article_ids is None else set(article_ids)
         with self.reading():
+            if wanted is None:
+                self._storage.ensure_all()
+            else:
+                self._storage.ensure(wanted)
             # the cached tables themselves (TinyDB's Table.all() copies every record)
             records = list((self._tables().get("annotations") or {}).items())
         found: list[Annotation] = []
@@ -390,29 +476,9 @@ class Store:
             try:
                 annotation = Annotation.from_dict(record)
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                problems.append(_problem("annotation record", doc_id, record, error))
+                problems.append(problem_line("annotation record", doc_id, record, error))
                 continue
             if wanted is None or any(t.article_id in wanted for t in annotation.targets):
                 found.append(annotation)
         found.sort(key=lambda a: (a.created, a.id))
         return found
-
-
-def _problem(what: str, doc_id: str, record: Any, error: Exception) -> str:
-    """One line on a record that does not read: its key, its id when it has one, and what
-    is wrong (shortened, control characters from the file made visible)."""
-    from reader.ingest.sanitize import display_line
-
-    name = record.get("id") if isinstance(record, dict) else None
-    if isinstance(name, str) and name:
-        what = f"{what} {doc_id} (id {name[:40]}{'…' if len(name) > 40 else ''})"
-    else:
-        what = f"{what} {doc_id}"
-    if isinstance(error, KeyError):
-        reason = f"no {error.args[0]!r} field" if error.args else "a field is missing"
-    else:
-        reason = str(error) or type(error).__name__
-    reason = " ".join(reason.split())
-    if len(reason) > 160:
-        reason = reason[:159] + "…"
-    return display_line(f"{what}: {reason}")

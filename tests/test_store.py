@@ -111,15 +111,15 @@ def test_an_older_database_is_migrated_on_open_with_a_backup(tmp_path, monkeypat
     store = Store.open(path)
     store.put_annotation(_claim())
 
-    def rename_tags(tables):  # a made-up step 1 -> 2: tags become labels
+    def rename_tags(tables, path):  # a made-up step 2 -> 3: tags become labels
         for record in tables.get("annotations", {}).values():
             record["labels"] = record.pop("tags")
         return tables
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_tags})
+    monkeypatch.setattr(store_module, "STORE_SCHEMA", 3)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {2: rename_tags})
     migrated = Store.open(path)
-    assert migrated.get_meta("schema_version") == 2
+    assert migrated.get_meta("schema_version") == 3
     [record] = json.loads(path.read_bytes())["annotations"].values()  # in the snapshot itself
     assert "labels" in record and "tags" not in record
     old = json.loads(backup_paths(path)[0].read_bytes())
@@ -133,9 +133,9 @@ def test_a_missing_migration_step_is_a_clear_error_and_changes_nothing(tmp_path,
     path = tmp_path / "db.json"
     Store.open(path).put_annotation(_claim())
     before = path.read_bytes()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: lambda tables: tables})
-    with pytest.raises(DatabaseError, match="no migration from schema 2"):
+    monkeypatch.setattr(store_module, "STORE_SCHEMA", 4)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {2: lambda tables, path: tables})
+    with pytest.raises(DatabaseError, match="no migration from schema 3"):
         Store.open(path)
     assert path.read_bytes() == before
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from database_files import read_database
 
-from reader.store import Store
+from reader.store import STORE_SCHEMA, Store
 
 pytestmark = pytest.mark.slow
 
@@ -139,5 +139,5 @@ def test_set_meta_and_put_annotation_interleave(tmp_path: Path) -> None:
     store = Store.open(db, create=False)
     for index in range(150):
         assert store.get_meta(f"setting-{index}") == index
-    assert store.get_meta("schema_version") == 1
+    assert store.get_meta("schema_version") == STORE_SCHEMA
     assert len(store.annotations()) == 150

@@ -11,7 +11,8 @@ from database_files import read_database
 
 from reader.anchoring import describe
 from reader.errors import DatabaseError
-from reader.model import SCHEMA_VERSION, Annotation
+from reader.model import Annotation
+from reader.store import STORE_SCHEMA as SCHEMA_VERSION
 from reader.store import Store
 
 TEXT = "The mayor said the budget was balanced. Auditors found a deficit of 4 million."

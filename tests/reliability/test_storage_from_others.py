@@ -27,7 +27,7 @@ from reader.errors import DatabaseError, UserError
 from reader.export import render_export
 from reader.maintenance import check_database, recover_database
 from reader.model import Annotation, Article, article_id_for
-from reader.store import Store, backup_paths
+from reader.store import STORE_SCHEMA, Store, backup_paths
 
 TEXT = "The mayor said the budget was balanced. Auditors found a deficit of 4 million."
 ARTICLE = article_id_for(TEXT)
@@ -205,7 +205,7 @@ def test_a_missing_database_beside_its_backups_is_not_made_anew(tmp_path: Path, 
         assert "\n" not in str(caught.value) and str(path) in str(caught.value)
     assert not path.exists()
     recover_database(path)
-    assert Store.open(path, create=False).get_meta("schema_version") == 1
+    assert Store.open(path, create=False).get_meta("schema_version") == STORE_SCHEMA
 
 
 # 3. the one-file promise after a bulk change -----------------------------------------
@@ -254,7 +254,7 @@ def test_check_says_when_the_journal_holds_changes_the_file_lacks(tmp_path: Path
     notes = [line for line in result.stdout.splitlines() if line.startswith("journal:")]
     assert notes == [
         "journal: 3 change(s) not yet folded into db.json; they are safe in db.json.journal "
-        "(copy both files meanwhile); closing presscheck folds them in"
+        "(copy the database's files together meanwhile); closing presscheck folds them in"
     ]
     store.close()
     result = presscheck("db", "check", "--db", str(path), cwd=tmp_path)

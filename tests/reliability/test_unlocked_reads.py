@@ -47,7 +47,7 @@ def test_reading_does_not_take_the_lock(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(reader.store, "lock_for", no_lock)
     store = Store.open(db, create=False)
     assert sorted(a.id for a in store.annotations()) == sorted(a.id for a in saved)
-    assert store.get_meta("schema_version") == reader.store.SCHEMA_VERSION
+    assert store.get_meta("schema_version") == reader.store.STORE_SCHEMA
     store.put_annotation(saved[0])  # unchanged: no write, so no lock either
     store.close()  # nothing to fold in: no lock
 
@@ -92,18 +92,18 @@ def test_a_compaction_in_the_middle_of_a_read_is_read_again(
     first = _claim(1)
     writer.put_annotation(first)  # in the journal only
     second = _claim(2)
-    real_parse = reader.durable_storage.parse_database
+    real_parse = reader.durable_storage.generation_of
     interrupted: list[bool] = []
 
-    def parse_then_let_the_writer_in(raw: bytes, path: Path):  # type: ignore[no-untyped-def]
-        data = real_parse(raw, path)
+    def parse_then_let_the_writer_in(tables):  # type: ignore[no-untyped-def]
+        data = real_parse(tables)  # the snapshot's tables are read (whole, or through the index)
         if not interrupted:
             interrupted.append(True)
             writer.put_annotation(second)
             writer.close()  # compaction: a new snapshot and a fresh journal
         return data
 
-    monkeypatch.setattr(reader.durable_storage, "parse_database", parse_then_let_the_writer_in)
+    monkeypatch.setattr(reader.durable_storage, "generation_of", parse_then_let_the_writer_in)
     reading = Store(db)
     assert sorted(a.id for a in reading.annotations()) == sorted([first.id, second.id])
     assert interrupted == [True]

@@ -136,7 +136,7 @@ def test_disk_full_leaves_the_old_file_and_the_next_save_works(
     store.put_annotation(old)
     raw, before = database_bytes(db), db.stat()
     listing = _folder_listing(db)
-    expected = {db.name, journal_of(db).name, db.name + ".lock"}
+    expected = {db.name, journal_of(db).name, db.name + ".lock", db.name + ".index"}
     assert listing - {b.name for b in backup_paths(db)} == expected
 
     new = _annotation(43, 54)
@@ -194,7 +194,7 @@ def test_folder_fsync_failure_after_replace_then_retry_does_not_duplicate(
     records = Store.open(db, create=False).annotations()
     assert sorted(a.id for a in records) == sorted([old.id, new.id])
     assert _folder_listing(db) - {b.name for b in backup_paths(db)} == {
-        db.name, journal_of(db).name, db.name + ".lock"
+        db.name, journal_of(db).name, db.name + ".lock", db.name + ".index"
     }
 
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +61,19 @@ class Context:
 
         return inputs.make_database(self.folder("databases"), count, seed)
 
+    def library_article(self, index: int) -> Path:
+        """The file of the big databases' article number `index` (made once per run)."""
+        import inputs
+
+        return inputs.library_article(self.folder("library"), index)
+
+    def big_database(self, articles: int, per_article: int = 50) -> Path:
+        """The database of `articles` short articles with `per_article` annotations each
+        (made once per run, the biggest in ~20 s); copy it before use."""
+        import inputs
+
+        return inputs.make_big_database(self.folder("library"), articles, per_article)
+
     def skip_reason(self, argv: list[str]) -> str | None:
         """Why not to launch `argv` in the terminal, if presscheck keeps failing to open."""
         if argv[0] == str(self.presscheck) and self._failed_opens >= GIVE_UP_AFTER:
@@ -80,11 +94,16 @@ class Context:
         if argv[0] == str(self.presscheck):
             self._failed_opens = 0 if shown else self._failed_opens + 1
 
-    def wait_for_article(self, pane: Pane, argv: list[str], timeout: float, what: str) -> float:
-        """When the article's first words showed on `pane`, launched from `argv`; the launch
-        is recorded with `opened` either way (a TerminalError when they never show)."""
+    def wait_for_article(
+        self, pane: Pane, argv: list[str], timeout: float, what: str, ready: Callable[[str], bool] | None = None
+    ) -> float:
+        """When the article's first words (or what `ready` looks for) showed on `pane`,
+        launched from `argv`; the launch is recorded with `opened` either way (a
+        TerminalError when they never show)."""
         try:
-            shown, _ = self.terminal.wait_for(pane, lambda screen: inputs.FIRST_WORDS in screen, timeout, what=what)
+            shown, _ = self.terminal.wait_for(
+                pane, ready or (lambda screen: inputs.FIRST_WORDS in screen), timeout, what=what
+            )
         except TerminalError:
             self.opened(argv, False)
             raise

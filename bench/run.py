@@ -43,13 +43,14 @@ MEASURES: dict[str, str] = {
     "startup": "measures.startup",
     "serve_load": "measures.serve_load",
     "real_pages": "measures.real_pages",
+    "big_database": "measures.big_database",
 }
 """Name → module with `measure(ctx) -> list[Figure]`, in the order they run."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (about 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a few minutes)")
     parser.add_argument("--json", metavar="PATH", default=str(BENCH / "last-run.json"),
                         help="where to write every sample and figure (default bench/last-run.json)")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=list(MEASURES),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reader.classroom.key_store import KEY_AUTHOR
 from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.key_bar import key_named
 
@@ -215,6 +214,7 @@ class AnnotatingActions(_ScreenBase):
                 self.sidebar_filter = where
                 self._show_annotations()
 
+        from reader.classroom.key_store import KEY_AUTHOR  # not at start-up: it loads hashlib
         from reader.screens.filter_dialog import FilterDialog
 
         session = self.workspace.session

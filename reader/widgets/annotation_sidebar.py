@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from reader.ingest.sanitize import display_line
 from reader.model import KINDS, Annotation
-from reader.widgets.option_lists import ChoiceList
+from reader.widgets.sidebar_list import SidebarList
 
 GROUP_TITLES = {
     "claim": "Claims",
@@ -118,6 +118,11 @@ class AnnotationSidebar(Vertical):
         self._annotations: dict[str, Annotation] = {}
         self._list: OptionList | None = None
         self._extra: set[str] = set()
+        self._fewest_lines = 0
+        """The fewest lines the listed entries can take."""
+        self._kept: dict[object, tuple[object, Option]] = {}
+        """The entries listed, by annotation id (or heading, or extra entry's id): what each
+        showed and its `Option`, listed again while it shows the same."""
         self._waiting: tuple[tuple[Any, ...], dict[str, Any], str | None] | None = None
         """What to show once the list is mounted: `show`'s arguments, the highlighted id."""
 
@@ -130,7 +135,7 @@ class AnnotationSidebar(Vertical):
         self.call_after_refresh(self._mount_list)
 
     async def _mount_list(self) -> None:
-        option_list = ChoiceList(id="annotation-list")
+        option_list = SidebarList(id="annotation-list")
         await self.mount(option_list)
         self._list = option_list
         if self._waiting is not None:
@@ -177,7 +182,6 @@ class AnnotationSidebar(Vertical):
         if self._list is None:
             self._waiting = ((annotations, where), {"badges": badges, "extra": extra, "extra_title": extra_title, "title": title}, None)
             return
-        badges = badges or {}
         option_list = self._list
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted else None
@@ -185,15 +189,41 @@ class AnnotationSidebar(Vertical):
         self.query_one("#sidebar-title", Label).update(Text(display_line(title)))
         annotations = [a for a in annotations if where.keeps(a)]
         self._annotations = {a.id: a for a in annotations}
-        options: list[Option | None] = []
+        self._extra = {entry_id for entry_id, _ in extra}
+        options = self._options(annotations, where, badges or {}, extra, extra_title)
+        if len(options) == option_list.option_count and all(a is b for a, b in zip(options, option_list.options)):
+            return  # the same entries: the list stays as it is, where it is
+        # every entry has a line for its label and one for each quote, a heading has one
+        self._fewest_lines = sum(1 + len(self._annotations[o.id].targets) if o.id in self._annotations else 1
+                                 for o in options)
+        self._keep_scrollbar_room()
+        option_list.clear_options()
+        option_list.add_options(options)
+        if keep and (keep in self._annotations or keep in self._extra):
+            option_list.highlighted = option_list.get_option_index(keep)
+
+    def _options(
+        self,
+        annotations: list[Annotation],
+        where: SidebarFilter,
+        badges: Mapping[str, str],
+        extra: Sequence[tuple[str, Text]],
+        extra_title: str,
+    ) -> list[Option]:
+        """The list's entries: a heading per kind and its annotations, or what to do when
+        there are none, then the extra entries under their heading."""
+        self._kept, kept = {}, self._kept
+        options: list[Option] = []
         for kind in KINDS:
             group = [a for a in annotations if a.kind == kind]
             if not group:
                 continue
-            options.append(
-                Option(Text(f"{GROUP_TITLES[kind]} · {len(group)}", style="bold"), disabled=True)
-            )
-            options.extend(Option(entry_text(a, badges.get(a.id, "")), id=a.id) for a in group)
+            heading = f"{GROUP_TITLES[kind]} · {len(group)}"
+            options.append(self._option(kept, ("heading", kind), heading,
+                                        lambda: Option(Text(heading, style="bold"), disabled=True)))
+            for a in group:
+                badge = badges.get(a.id, "")
+                options.append(self._option(kept, a.id, (a, badge), lambda: Option(entry_text(a, badge), id=a.id)))
         if not options and extra:
             options.append(Option(Text("Nothing yet: Enter on a candidate below adds it,\nor select a passage and press t.", style="dim"), disabled=True))
         if not options:
@@ -203,14 +233,31 @@ class AnnotationSidebar(Vertical):
                 else "No annotations yet.\nSelect a sentence and press t to tag a claim."
             )
             options.append(Option(Text(empty, style="dim"), disabled=True))
-        self._extra = {entry_id for entry_id, _ in extra}
         if extra:
-            options.append(Option(Text(f"{extra_title} · {len(extra)}", style="bold"), disabled=True))
-            options.extend(Option(text, id=entry_id) for entry_id, text in extra)
-        option_list.clear_options()
-        option_list.add_options(options)
-        if keep and (keep in self._annotations or keep in self._extra):
-            option_list.highlighted = option_list.get_option_index(keep)
+            heading = f"{extra_title} · {len(extra)}"
+            options.append(self._option(kept, ("heading", "extra"), heading,
+                                        lambda: Option(Text(heading, style="bold"), disabled=True)))
+            for entry_id, text in extra:
+                options.append(self._option(kept, ("extra", entry_id), text, lambda: Option(text, id=entry_id)))
+        return options
+
+    def _option(self, kept: dict[object, tuple[object, Option]], key: object, shows: object,
+                make: Callable[[], Option]) -> Option:
+        """The entry listed under `key` last time if it showed the same (`shows`), else
+        `make()`: the list keeps the height and drawing of an entry it lists again."""
+        known = kept.get(key)
+        option = known[1] if known is not None and known[0] == shows else make()
+        self._kept[key] = (shows, option)
+        return option
+
+    def _keep_scrollbar_room(self) -> None:
+        """The list keeps its scroll bar's column free when its entries cannot fit in the
+        sidebar (a hidden sidebar, with no height, decides nothing)."""
+        if self._list is not None and self.size.height:
+            self._list.keep_scrollbar_room(self._fewest_lines > self.size.height)
+
+    def on_resize(self) -> None:
+        self._keep_scrollbar_room()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -4,6 +4,7 @@ mouse in pane_mouse.py, the terminal's cursor (screen-reader mode) in screen_rea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -19,17 +20,9 @@ from textual.timer import Timer
 from reader.layout import ArticleLayout, Row
 from reader.model import Annotation, Article
 from reader.sentences import Span
+from reader.widgets.highlight_index import Highlight, HighlightIndex
 from reader.widgets.pane_layout import PaneLayout
-from reader.widgets.pane_rows import (
-    GUTTER,
-    HeatRun,
-    Highlight,
-    RowOverlay,
-    draw_row,
-    highlights_at,
-    highlights_in,
-    innermost_first,
-)
+from reader.widgets.pane_rows import GUTTER, HeatRun, RowOverlay, draw_row, highlights_in, innermost_first, rows_showing
 from reader.widgets.pane_mouse import PaneMouse
 from reader.widgets.screen_reader_cursor import PlacesTerminalCursor, selection_start_cell
 from reader.widgets.sentence_cursor import SentenceCursor
@@ -128,7 +121,7 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         self._cursor = SentenceCursor(article.text, article.furniture)
         """The first sentence is found after the first frame (it takes pysbd's import and
         first run, ~15 ms): the frame shows the text, the cursor follows a frame later."""
-        self._highlights: list[Highlight] = []
+        self._highlights = HighlightIndex()
         self._related: frozenset[str] = frozenset()
         self._heat: list[HeatRun] = []
         self._heat_top = 0
@@ -138,6 +131,7 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         self._frame: tuple[int, Style] | None = None
         self._revision = 0
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
 
     # state ------------------------------------------------------------------------------
 
@@ -173,18 +167,22 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         return "" if span is None else self.article.text[span[0] : span[1]]
 
     def set_annotations(self, annotations: list[Annotation]) -> None:
-        """Show these annotations' spans in this article."""
-        self._highlights = highlights_in(self.article.id, annotations)
-        self._invalidate()
+        """Show these annotations' spans in this article: the rows of the spans that came
+        or went are repainted (a row's highlights are part of its key in the row cache)."""
+        highlights = highlights_in(self.article.id, annotations)
+        changed = set(highlights).symmetric_difference(self._highlights)
+        self._highlights = highlights
+        self._refresh_spans((h.start, h.end) for h in changed)
 
     def highlights_at(self, start: int, end: int) -> list[Highlight]:
         """The highlights overlapping [start, end)."""
-        return highlights_at(self._highlights, start, end)
+        return self._highlights.overlapping(start, end)
 
     def clear_selection(self) -> None:
         """Collapse an extended selection to the sentence under the cursor."""
+        before = self._drawn_selection()
         self._cursor.collapse()
-        self.refresh()
+        self._refresh_spans([before, self._drawn_selection()])
 
     def set_selection(self, start: int, end: int, *, scroll: bool = True) -> None:
         """Select exactly [start, end) (a find match, a mouse drag)."""
@@ -192,8 +190,9 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         end = max(start, min(end, len(self.article.text)))
         if end == start:
             return
+        before = self._drawn_selection()
         self._cursor.move_to((start, end))
-        self._cursor_moved()
+        self._cursor_moved(before)
         if scroll:
             self.scroll_to_offset(end - 1)
             self.scroll_to_offset(start)
@@ -216,9 +215,14 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
 
     def set_related(self, annotation_ids: frozenset[str]) -> None:
         """Emphasise these annotations (the one under a cursor and its other end)."""
-        if annotation_ids != self._related:
-            self._related = annotation_ids
-            self.refresh()
+        self._emphasise(annotation_ids)
+
+    def _emphasise(self, annotation_ids: frozenset[str], *also: Span | None) -> None:
+        """Emphasise these annotations: only the rows of those that lost the emphasis or
+        gained it are repainted, with the rows of the spans `also`."""
+        changed = self._highlights.of(annotation_ids ^ self._related)
+        self._related = annotation_ids
+        self._refresh_spans([*also, *((h.start, h.end) for h in changed)])
 
     # layout -----------------------------------------------------------------------------
 
@@ -303,11 +307,25 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._line_cache.clear()
+        self._styles.clear()
 
     def _invalidate(self) -> None:
-        """The text, layout or annotations changed: no cached row is valid any more."""
+        """The text or layout changed: no cached row is valid any more."""
         self._revision += 1
         self.refresh()
+
+    def _refresh_spans(self, spans: Iterable[Span | None]) -> None:
+        """Repaint only the rows in view that show part of these spans. A cursor move, or
+        the emphasis passing to another annotation, changes a few rows: repainting the
+        whole pane (and its scroll bar) took longer than all the rest of the key's work."""
+        wanted = [span for span in spans if span is not None]
+        if wanted and self._layout.rows is None:
+            self.refresh()
+        elif wanted:
+            top, width = self.scroll_offset.y, self.size.width
+            rows = rows_showing(self._layout.rows, top, self.scrollable_content_region.height, wanted)
+            if rows:
+                self.refresh(*(Region(0, row - top, width, 1) for row in rows))
 
     def _row_key(self, row: Row, width: int) -> tuple[object, ...]:
         """Everything that changes how a row looks, so a cursor move redraws only the rows
@@ -317,11 +335,11 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         selected = None
         if selection and selection[0] < end and selection[1] > row.start:
             selected = (max(selection[0], row.start), min(selection[1], row.end), self.has_focus)
+        highlights = tuple(self.highlights_at(row.start, end))
         related = None
         if self._related:
-            ids = {h.annotation_id for h in self.highlights_at(row.start, end)}
-            related = tuple(sorted(ids & self._related)) or None
-        return (row, width, self._revision, selected, related, self.search.on_row(row.start, end))
+            related = tuple(sorted({h.annotation_id for h in highlights} & self._related)) or None
+        return (row, width, self._revision, selected, highlights, related, self.search.on_row(row.start, end))
 
     # drawing ----------------------------------------------------------------------------
 
@@ -353,7 +371,12 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, row_index)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-pane--{name}")
+        """A component class's style, kept until the styles change (Textual works it out
+        again after every repaint, which cost a fifth of drawing a few rows)."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"article-pane--{name}")
+        return style
 
     def _render_row(self, row: Row) -> Strip:
         base = self._frame[1] if self._frame else self.rich_style
@@ -372,20 +395,28 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
 
     # moving -----------------------------------------------------------------------------
 
-    def _cursor_moved(self) -> None:
+    def _cursor_moved(self, before: Span | None) -> None:
+        """The cursor moved from `before` (as it was drawn): the rows it left and reached
+        are repainted, with the annotation now under it emphasised, then the screen is told
+        (it emphasises that annotation's other end and moves the sidebar's highlight,
+        which may scroll it). The pane does not wait for the screen's answer: drawn with
+        the sidebar's, its few rows would cost a repaint of the whole screen."""
         self._layout.moved()
-        self.refresh()
         span = self.selection
+        self._emphasise(frozenset(self.annotations_under_cursor()[:1]), before, span)
         if span is not None:
             self.post_message(self.SelectionChanged(self, span[0], span[1]))
             self.call_after_refresh(self._segment_ahead)
 
     def _segment_ahead(self) -> None:
-        """Once the screen shows the move, find the sentences a page up and a page down, so
-        the next Page Down or Page Up does not wait for the segmenter."""
+        """Once the screen shows the move, find the next sentence, the previous one and
+        those a page down and a page up, so that the next key does not wait for the
+        segmenter (a new paragraph took it several milliseconds)."""
         layout, cursor = self._layout.rows, self._cursor.at
         if layout is None or cursor is None:
             return
+        self._cursor.sentences.after(cursor)
+        self._cursor.sentences.before(cursor[0])
         page = max(1, self.scrollable_content_region.height - 1)
         row = layout.row_of(cursor[0])
         for target in (row + page, row - page):
@@ -395,8 +426,9 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
     def _move_to(self, span: Span | None, *, extend: bool = False) -> None:
         if span is None:
             return
+        before = self._drawn_selection()
         self._cursor.move_to(span, extend=extend)
-        self._cursor_moved()
+        self._cursor_moved(before)
         # the whole sentence in view when it fits, its start in view when it does not
         self.scroll_to_offset(span[1] - 1)
         self.scroll_to_offset(span[0])

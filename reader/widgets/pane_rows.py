@@ -14,9 +14,10 @@ from rich.text import Text
 from textual.strip import Strip
 
 from reader.ingest.sanitize import display_text
-from reader.layout import Row
+from reader.layout import ArticleLayout, Row
 from reader.model import Annotation
 from reader.sentences import Span
+from reader.widgets.highlight_index import Highlight, HighlightIndex
 
 GUTTER = 3
 """Cells at the left of every row for the marks of the annotations on it."""
@@ -26,15 +27,6 @@ KIND_MARKS = {"claim": "C", "contradiction": "X", "link": "L", "note": "N"}
 
 HeatRun = tuple[int, int, int]
 """(start, end, how many students marked it): the class view's overlay."""
-
-
-class Highlight(NamedTuple):
-    """One annotated span of the pane's article."""
-
-    start: int
-    end: int
-    kind: str
-    annotation_id: str
 
 
 class RowOverlay(NamedTuple):
@@ -57,15 +49,14 @@ class RowOverlay(NamedTuple):
     everything else, the current one so that it stands out without colour too."""
 
 
-def highlights_in(article_id: str, annotations: list[Annotation]) -> list[Highlight]:
-    """The placed spans of `annotations` in the article `article_id`, sorted by (start, end)."""
-    highlights = [
+def highlights_in(article_id: str, annotations: list[Annotation]) -> HighlightIndex:
+    """The placed spans of `annotations` in the article `article_id`, indexed."""
+    return HighlightIndex(
         Highlight(target.start, target.end, annotation.kind, annotation.id)
         for annotation in annotations
         for target in annotation.targets
         if target.article_id == article_id and annotation.anchor != "orphaned"
-    ]
-    return sorted(highlights, key=lambda h: (h.start, h.end))
+    )
 
 
 def innermost_first(highlights: list[Highlight]) -> list[str]:
@@ -75,17 +66,6 @@ def innermost_first(highlights: list[Highlight]) -> list[str]:
         if highlight.annotation_id not in ids:
             ids.append(highlight.annotation_id)
     return ids
-
-
-def highlights_at(highlights: list[Highlight], start: int, end: int) -> list[Highlight]:
-    """The highlights overlapping [start, end), of a list sorted by (start, end)."""
-    found = []
-    for highlight in highlights:
-        if highlight.start >= end:
-            break
-        if highlight.end > start:
-            found.append(highlight)
-    return found
 
 
 def draw_row(
@@ -148,6 +128,18 @@ def draw_row(
     gutter = Text(gutter_text, style=style("gutter"), end="")
     segments = list(gutter.render(console)) + list(shown.render(console))
     return Strip(list(Segment.apply_style(segments, base)))
+
+
+def rows_showing(layout: ArticleLayout, top: int, height: int, spans: list[Span]) -> list[int]:
+    """The rows from `top` to `top + height` (those in view, wrapped) that show part of one
+    of `spans`, as a row draws a span (a row without text counts as one code point)."""
+    found = []
+    for index in range(top, min(layout.total, top + height)):
+        row = layout.row(index)
+        end = max(row.end, row.start + 1)
+        if any(start < end and stop > row.start for start, stop in spans):
+            found.append(index)
+    return found
 
 
 def position_at_column(text: str, row: Row, column: int) -> int:

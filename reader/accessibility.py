@@ -2,7 +2,7 @@
 (`presscheck-mono`, in the config as `theme = "presscheck-mono"`), and in screen-reader mode
 the terminal's own cursor shown, so that a screen reader or braille display follows it (the
 widgets put it on what has focus: `widgets/screen_reader_cursor.py`). A mixin of the app.
-Without colour (this theme, or NO_COLOR) every mark is a text style: `styles/app.tcss`."""
+Without colour (this theme, or NO_COLOR) every mark is a text style: `styles/plain_marks.tcss`."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ class Accessible(_AppBase):
 
     def _mark_focus(self, widget: Widget) -> None:
         """Without colour, the article column or the sidebar that holds the focus is marked
-        `-has-focus` (its title is then reversed, `styles/app.tcss`)."""
+        `-has-focus` (its title is then reversed, `styles/plain_marks.tcss`)."""
         holders = {node for node in widget.ancestors_with_self
                    if node.has_class("article-column") or node.id == "sidebar"}
         for node in widget.screen.query(".-has-focus"):

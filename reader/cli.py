@@ -19,7 +19,7 @@ from reader import __version__
 from reader.config_cli import COMMANDS as CONFIG_COMMANDS
 from reader.config_cli import CONFIG_HELP, checked_preferences
 from reader.errors import UserError
-from reader.gc_policy import settle_after_start_up
+from reader.gc_policy import hold_collections, settle_after_start_up
 from reader.lesson_cli import COMMANDS as LESSON_COMMANDS
 from reader.lesson_cli import LESSON_HELP
 from reader.live_lesson_cli import COMMANDS as LIVE_LESSON_COMMANDS
@@ -136,6 +136,7 @@ def import_parser() -> argparse.ArgumentParser:
 
 
 def run_open(argv: Sequence[str]) -> int:
+    hold_collections()  # until the app's first frame, which settles everything read till then
     args = open_parser().parse_args(argv)
     # `--ask-author`: a session of `presscheck serve`
     preferences = checked_preferences(db=args.db, author=args.author, screen_reader=args.screen_reader,
@@ -143,7 +144,6 @@ def run_open(argv: Sequence[str]) -> int:
     from reader.launch import prepare_session
 
     session = prepare_session(args.paths, Path(preferences.db), preferences.author, ask_author=args.ask_author)
-    settle_after_start_up()  # the database is read; the app settles again after its first frame
     from reader.app import PresscheckApp  # the only place the UI is imported
 
     try:

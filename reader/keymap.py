@@ -240,11 +240,14 @@ def check_theme(theme: str, path: Path) -> None:
 
 @cache
 def theme_names() -> tuple[str, ...]:
-    """The themes the app offers (Textual's, and any it registers), A to Z."""
-    from reader.accessibility import MONO_THEME_NAME
-    from reader.app import PresscheckApp
+    """The themes the app offers, A to Z: Textual's own, which every app registers, and the
+    black-and-white one it registers when chosen. Not read from an app: making one to ask
+    cost a settings file with a theme about 20 ms of every start."""
+    from textual.theme import BUILTIN_THEMES
 
-    return tuple(sorted({*PresscheckApp().available_themes, MONO_THEME_NAME}))
+    from reader.accessibility import MONO_THEME_NAME
+
+    return tuple(sorted({*BUILTIN_THEMES, MONO_THEME_NAME}))
 
 
 def checked(preferences: Preferences, path: Path) -> Preferences:

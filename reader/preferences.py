@@ -34,7 +34,7 @@ HIGHLIGHTS: dict[str, str] = {
     "underline": "no tints; every kind underlined, told apart by bold and italic",
     "reverse": "no tints; every kind in reverse video, told apart by text style",
 }
-"""How annotations are drawn in the panes (styles/app.tcss: the app's `-highlight-*` class)."""
+"""How annotations are drawn in the panes (styles/plain_marks.tcss: the app's `-highlight-*` class)."""
 
 SETTINGS: dict[str, tuple[type, str]] = {
     "author": (str, 'author = "Ada Lovelace"'),

@@ -12,7 +12,26 @@ import unicodedata
 
 def canonicalize(text: str) -> str:
     """The canonical form of `text`."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return canonical_lines(text)[0]
+
+
+def canonical_lines(text: str) -> tuple[str, list[str]]:
+    """The canonical form of `text`, and its lines (as `split("\\n")` would give them): what
+    finding the page furniture splits it into, not split again (a 5 MB text, 20,000 lines)."""
+    if "\r" in text:  # one fast scan for the common case of none
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    return "\n".join(lines).strip("\n")
+    lines = text.split("\n")
+    stripped = [line.rstrip() for line in lines]
+    start, end = 0, len(stripped)
+    while start < end and not stripped[start]:
+        start += 1
+    while end > start and not stripped[end - 1]:
+        end -= 1
+    kept = stripped[start:end]
+    if all(new is old for new, old in zip(kept, lines[start:end])):  # no trailing spaces: a slice
+        offset = sum(len(line) + 1 for line in lines[:start])
+        canonical = text[offset : offset + sum(map(len, kept)) + len(kept) - 1] if kept else ""
+    else:
+        canonical = "\n".join(kept)
+    return canonical, kept or [""]

@@ -29,7 +29,9 @@ _ZERO_PLACES = (
 (character width, the byte places that are zero in nearly every character, the byte
 place that is zero in almost none, the encoding). ASCII and most letters have zeros
 there; a text of CJK characters only is not told (and is rare without a BOM)."""
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQUENCE = rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+"""A valid multi-byte UTF-8 sequence. The patterns here are compiled when first used (by
+`re`, which keeps them): a UTF-8 file, the common case, needs neither."""
 _SEVEN_BIT = ("iso2022", "hz", "utf-7")
 """Encodings whose bytes are all ASCII: valid UTF-8, yet not to be read as it."""
 UTF8_STRAY_SHARE = 0.05
@@ -38,7 +40,7 @@ still be read as UTF-8 (the stray ones as U+FFFD)."""
 CP1252_TOLERANCE = 5.0
 """How much more 'chaos' (charset-normalizer's mess score, in %) cp1252 may have than the
 best guess and still win, when the text has bytes that are punctuation only in cp1252."""
-_CP1252_PUNCTUATION = re.compile(rb"[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]")
+_CP1252_PUNCTUATION = rb"[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]"
 
 _BINARY_MAGIC = (
     b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
@@ -57,7 +59,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """
     if not data:
         raise IngestError(f"{name}: the file is empty; nothing to read")
-    if not data.strip():
+    if data.isspace():  # not `strip()`, which copies a 5 MB file to find out
         raise IngestError(f"{name}: the file holds only white space; nothing to read")
     unicode = unicode_encoding(data)
     if unicode:
@@ -70,8 +72,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     declared = known_codec(encoding)
     if declared and declared.startswith(_SEVEN_BIT) and _decodes(data, declared):
         return _non_blank(data.decode(declared), name)  # ISO-2022-JP is ASCII bytes too
-    if mostly_utf8(data):
-        return _non_blank(data.decode("utf-8", errors="replace"), name)
+    text = _utf8(data)
+    if text is not None:
+        return _non_blank(text, name)
     for codec in (declared, _WIDER.get(declared or "")):
         if codec and _decodes(data, codec):
             return _non_blank(data.decode(codec), name)
@@ -107,7 +110,7 @@ def _guess(data: bytes, name: str) -> str:
     # (€ ‘ ’ “ ” – — … in cp1252, controls in ISO 8859) make it likelier still.
     # charset-normalizer folds encodings that decode the bytes to the same text into one
     # match, so cp1252 may be listed only among another match's `could_be_from_charset`.
-    tolerance = CP1252_TOLERANCE if _CP1252_PUNCTUATION.search(data) else 0.0
+    tolerance = CP1252_TOLERANCE if re.search(_CP1252_PUNCTUATION, data) else 0.0
     for match in matches:
         if "cp1252" in match.could_be_from_charset and match.percent_chaos <= best.percent_chaos + tolerance:
             return data.decode("cp1252", errors="replace")
@@ -148,14 +151,20 @@ def mostly_utf8(data: bytes) -> bool:
     """True when the bytes are UTF-8 with at most a few stray bytes: the non-ASCII ones
     form valid UTF-8 sequences, all but UTF8_STRAY_SHARE of them. Text in a legacy code
     page almost never does (its accented letters are lone bytes, never valid sequences)."""
+    return _utf8(data) is not None
+
+
+def _utf8(data: bytes) -> str | None:
+    """The text of bytes that are UTF-8 but for a few stray bytes (`mostly_utf8`), those
+    shown as U+FFFD; None for other bytes. Decoded once: a 5 MB file is not decoded twice."""
     try:
-        data.decode("utf-8")
-        return True
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    valid = len(_UTF8_SEQUENCE.findall(data))
-    stray = data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    return valid > 0 and stray <= max(1, valid) * UTF8_STRAY_SHARE
+    valid = len(re.findall(_UTF8_SEQUENCE, data))
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return text if valid > 0 and stray <= max(1, valid) * UTF8_STRAY_SHARE else None
 
 
 _WHATWG_ALIASES = {
@@ -185,6 +194,6 @@ def known_codec(encoding: str | None) -> str | None:
 
 
 def _non_blank(text: str, name: str) -> str:
-    if not text.strip():
+    if not text or text.isspace():  # not `strip()`, which copies the whole text
         raise IngestError(f"{name}: the file holds only white space; nothing to read")
     return text

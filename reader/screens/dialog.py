@@ -13,7 +13,7 @@ ResultType = TypeVar("ResultType")
 SHORT_ROWS = 30
 """Below this many rows (80×24 among them) a dialog is `-short`: it drops its spacing, cuts
 its quotes to two lines and gives its choices the rest, so that its choices, its note and
-its keys stay on screen (styles/app.tcss)."""
+its keys stay on screen (styles/dialogs.tcss)."""
 
 
 class Dialog(ModalScreen[ResultType]):

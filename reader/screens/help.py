@@ -174,7 +174,7 @@ class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
-    # styles/app.tcss: the help fills a terminal narrower or shorter than these
+    # styles/dialogs.tcss: the help fills a terminal narrower or shorter than these
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SMALL_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SMALL_HEIGHT, "-tall")]
 

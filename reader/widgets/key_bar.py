@@ -14,6 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingsMap
@@ -23,6 +24,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 _MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "super": "Super", "meta": "Meta", "hyper": "Hyper"}
+DIM = Style(dim=True)
+"""A key that does nothing now: shown, dimmed."""
 _NAMES = {"escape": "Esc", "enter": "Enter", "pageup": "PgUp", "pagedown": "PgDn", "delete": "Del"}
 
 
@@ -176,17 +179,19 @@ class KeyBar(Widget, can_focus=False):
         room = width - right.cell_len if palette is not None else width
         full = sum(cell_len(f" {h.display} {h.description} ") for h in hints)
         shorten = full > room and all(h.short for h in hints)
+        used = 0  # cells: counted here, not asked of the line after every piece
         for hint in hints:
-            description = hint.short if shorten else hint.description
-            piece = Text.assemble((f" {hint.display} ", key_style), (f"{description} ", description_style))
-            if not hint.enabled:
-                piece.stylize("dim")
-            if line.cell_len + piece.cell_len > room:
+            key, description = f" {hint.display} ", f"{hint.short if shorten else hint.description} "
+            cells = cell_len(key) + cell_len(description)
+            if used + cells > room:
                 break
-            regions.append((line.cell_len, line.cell_len + piece.cell_len, hint))
-            line.append_text(piece)
+            regions.append((used, used + cells, hint))
+            dim = Style.null() if hint.enabled else DIM
+            line.append(key, key_style + dim)
+            line.append(description, description_style + dim)
+            used += cells
         if palette is not None and width >= right.cell_len:
-            line.append(" " * max(0, width - line.cell_len - right.cell_len))
+            line.append(" " * max(0, width - used - right.cell_len))
             start = line.cell_len
             line.append_text(right)
             regions.append((start + 1, line.cell_len, palette))

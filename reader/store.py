@@ -155,6 +155,8 @@ class Store:
             elif not store._indexed():
                 store._storage.write(store._storage._full())  # an index for it (lost in a kill, or hand-edited)
             remove_temp_files(path)  # left by writers killed mid-save; we hold the lock
+        if store._storage.snapshot_size > INDEX_MIN_BYTES:
+            store._storage.forget()  # a migration or a new index held every record: read through it
         return store
 
     def _indexed(self) -> bool:

@@ -9,7 +9,6 @@ this one's place; the workspace, its undo history included, goes on. A mixin of
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 
     from reader.ingest.entry import FeedEntry
     from reader.model import Article
-    from reader.screens.library import LibraryEntry
+    from reader.screens.library import LibraryEntries
     from reader.widgets.article_pane import ArticlePane
     from reader.widgets.source_loader import SourceLoader
     from reader.workspace import StoredAnnotations, Workspace
@@ -49,33 +48,41 @@ class SessionActions(_ScreenBase):
     # other articles -------------------------------------------------------------------------
 
     def action_library(self) -> None:
-        self._load_library()
+        from reader.screens.library import collections_held_until_drawn
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _load_library(self) -> None:
+        collections_held_until_drawn(self.app)
+        try:
+            entries = self._load_library()
+        except Exception as error:  # noqa: BLE001 - as the worker it replaced did: one toast, the app goes on
+            self.notify(f"The library failed: {type(error).__name__}: {error}", severity="error", timeout=12,
+                        markup=False)
+            return
+        self._show_library(entries)
+
+    def _load_library(self) -> LibraryEntries:
+        """The library's entries, on the event loop: the catalogue reads no annotation and
+        no text, and an entry is made (its text read, if it is untitled) only when its
+        line is drawn. A worker thread cost more than the reading it saved."""
+        from reader.catalogue import catalogue
         from reader.changed_files import current_versions
-        from reader.screens.library import feed_library_entries, library_entry
+        from reader.screens.library import LibraryEntries, feed_library_entries
 
         workspace = self.workspace
-        articles = workspace.store.articles()
-        counts: Counter[str] = Counter()
-        for annotation in workspace.store.annotations():
-            for article_id in {t.article_id for t in annotation.targets}:
-                counts[article_id] += 1
+        listed = catalogue(workspace.store)  # no annotation and no text read
         open_ids = workspace.open_ids
-        shown = current_versions(articles, lambda i: counts[i] or i in open_ids)  # not a changed file's old text
-        entries = [library_entry(a, counts[a.id], a.id in open_ids) for a in shown]
-        entries += feed_library_entries(workspace.feed_entries, articles)
-        by_id = {a.id: a for a in articles}
-        self.app.call_from_thread(self._show_library, entries, by_id)
+        counts = {a.id: a.annotations for a in listed}
+        shown = current_versions(listed, lambda i: counts[i] or i in open_ids)  # not a changed file's old text
+        return LibraryEntries(shown, open_ids, feed_library_entries(workspace.feed_entries, listed))
 
-    def _show_library(self, entries: list[LibraryEntry], by_id: dict[str, Article]) -> None:
-        from reader.screens.library import LibraryScreen, chosen_feed_entries
+    def _show_library(self, entries: LibraryEntries) -> None:
+        from reader.screens.library import FEED_PREFIX, LibraryScreen, chosen_feed_entries
 
         def chosen(ids: list[str] | None) -> None:
             if ids:
                 to_fetch = chosen_feed_entries(self.workspace.feed_entries, ids)  # by the next screen
-                self._open_articles([by_id[i] for i in ids if i in by_id], to_fetch)
+                store = self.workspace.store
+                found = [store.article(i) for i in ids if not i.startswith(FEED_PREFIX)]
+                self._open_articles([a for a in found if a is not None], to_fetch)
 
         self.app.push_screen(LibraryScreen(entries), chosen)
 

@@ -309,9 +309,6 @@ class Store:
                 f"{self.path}: could not save an article's text ({error.strerror}); nothing was saved"
             ) from None
 
-    def _article(self, doc_id: str, record: dict[str, Any]) -> Article:
-        return article_from_record(self.path, record)
-
     def article(self, article_id: str) -> Article | None:
         """The article of that id; None when there is none, or its record is damaged (it
         is then listed in `problems`)."""
@@ -321,7 +318,7 @@ class Store:
         if found is None:
             return None
         try:
-            return self._article(doc_id, found)  # type: ignore[arg-type]
+            return article_from_record(self.path, found)  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError) as error:
             self._problems["articles"] = [problem_line("article record", shown_key(doc_id), found, error)]  # type: ignore[arg-type]
             return None
@@ -344,7 +341,7 @@ class Store:
                 problems.append(f"article record {shown_key(doc_id)}: its key is not a record number")
                 continue
             try:
-                found.append(self._article(doc_id, record))
+                found.append(article_from_record(self.path, record))
             except (KeyError, TypeError, ValueError) as error:
                 problems.append(problem_line("article record", doc_id, record, error))
         return found
@@ -368,7 +365,7 @@ class Store:
         for doc_id, record in records:
             if record.get("source") == article.source and record.get("id") != article.id:
                 try:
-                    found.append(self._article(doc_id, record))
+                    found.append(article_from_record(self.path, record))
                 except (KeyError, TypeError, ValueError):
                     continue  # a damaged record: `articles()` lists it in `problems`
         return found
@@ -386,7 +383,7 @@ class Store:
         annotations = list(annotations)
         article_list = list(articles)
         with self.transaction():
-            data = self._tables()
+            self._tables()  # up to date under the lock
             known = {a.id for a in article_list if self._storage.find("articles", "id", a.id) is not None}
             new_articles = self._article_records(a for a in article_list if a.id not in known)
             # each annotation's stored version is among the annotations of its articles

@@ -203,6 +203,7 @@ def run_import(argv: Sequence[str]) -> int:
     from reader.ingest.sanitize import display_line
     from reader.store import Store
 
+    hold_collections()  # the files' records live till the end and hold no cycle: nothing to collect
     parsed = [read_file(path) for path in args.files]  # all checked before the DB is opened
     store = Store.open(db_path(args), create=True)
     settle_after_start_up()  # the files and the database are read

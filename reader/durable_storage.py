@@ -29,8 +29,7 @@ means the read saw one state that some writer left.
 A snapshot with an index that describes it (`reader.snapshot_layout`) is not read whole:
 the small tables are, and an article's annotations when it is asked for (`ensure`), from
 the same open file, so what is read later is of the same state. The journal's changes
-(few: it is folded in once it grows) are kept and win over what the file says.
-"""
+(few: it is folded in once it grows) are kept and win over what the file says."""
 
 from __future__ import annotations
 
@@ -71,6 +70,7 @@ from reader.snapshot import (
     set_generation,
 )
 from reader.record_lookups import RecordLookups
+from reader.snapshot_runs import runs_of
 from reader.snapshot_layout import (
     Index,
     lay_out,
@@ -231,6 +231,14 @@ class DurableStorage(RecordLookups, Storage):
         self._indexes.clear()
         self._next_ids.clear()
 
+    def annotation_runs(self) -> Iterator[dict[str, Any]]:
+        """Every annotation record, a run at a time, as it is now (`reader.snapshot_runs`)."""
+        in_memory = dict((self._data or {}).get("annotations") or {})
+        if not self._partial or self._handle is None:
+            return iter([in_memory])
+        return runs_of(self.path, os.dup(self._handle.fileno()), self._snapshot_size, self._index,  # type: ignore[arg-type]
+                       in_memory, set(self._journal_docs), list(self._journal_entries))
+
     def annotation_counts(self) -> Counter[str]:
         """Article id → how many annotation records touch it, without reading them all:
         the index's counts, recounted for the articles the journal changed."""
@@ -312,8 +320,10 @@ class DurableStorage(RecordLookups, Storage):
         stored = data.get("annotations") or {}
         was = {doc_id: touched_articles(stored[doc_id]) for table, doc_id, _ in changes
                if table == "annotations" and doc_id in stored}
-        blob = encode_entries(changes, was)
-        if len(blob) > self._compact_threshold():
+        # a bulk change (an import) as big as the journal may grow goes to a new snapshot at
+        # once, not encoded as lines first (a record's line is over 64 bytes; a deletion's is not)
+        blob = b"" if len(changes) * 64 > self._compact_threshold() else encode_entries(changes, was)
+        if not blob or len(blob) > self._compact_threshold():
             data = self._full()
             apply_entries(data, changes)
             self.write(data)

@@ -458,17 +458,32 @@ class Store:
 
     def annotations(self, article_ids: Iterable[str] | None = None) -> list[Annotation]:
         """Annotations touching any of `article_ids` (all when None), oldest first."""
+        found = [annotation for batch in self.annotation_batches(article_ids) for annotation in batch]
+        found.sort(key=lambda a: (a.created, a.id))
+        return found
+
+    def annotation_batches(self, article_ids: Iterable[str] | None = None) -> Iterator[list[Annotation]]:
+        """The annotations touching any of `article_ids` (all when None), in batches in no
+        order: all of a big database's, one article's run at a time, so a command that goes
+        through them once never holds every record it read (`reader.snapshot_runs`)."""
         wanted = None if article_ids is None else set(article_ids)
         with self.reading():
             if wanted is None:
-                self._storage.ensure_all()
+                runs = self._storage.annotation_runs()
             else:
                 self._storage.ensure(wanted)
-            # the cached tables themselves (TinyDB's Table.all() copies every record)
-            records = list((self._tables().get("annotations") or {}).items())
-        found: list[Annotation] = []
+                # the cached table itself (TinyDB's Table.all() copies every record)
+                runs = iter([dict(self._tables().get("annotations") or {})])
         problems = self._problems["annotations"] = []
-        for doc_id, record in records:
+        for records in runs:
+            yield self._checked(records, wanted, problems)
+
+    @staticmethod
+    def _checked(records: dict[str, Any], wanted: set[str] | None, problems: list[str]) -> list[Annotation]:
+        """The annotations `records` hold that touch `wanted` (any when None); the records
+        that are not sane annotations are skipped, a line each in `problems`."""
+        found: list[Annotation] = []
+        for doc_id, record in records.items():
             if not is_record_key(doc_id):
                 problems.append(f"annotation record {shown_key(doc_id)}: its key is not a record number")
                 continue
@@ -479,5 +494,4 @@ class Store:
                 continue
             if wanted is None or any(t.article_id in wanted for t in annotation.targets):
                 found.append(annotation)
-        found.sort(key=lambda a: (a.created, a.id))
         return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +36,28 @@ def select(
     store: Any, article_ids: Iterable[str] | None = None, only_author: str | None = None
 ) -> tuple[list[Any], list[Any]]:
     """The articles and annotations of `store`, only those touching `article_ids` if given,
-    and only `only_author`'s if given (a hand-in from a database a class shares)."""
+    and only `only_author`'s if given (a hand-in from a database a class shares); the
+    annotations oldest first."""
+    articles, batches = select_batches(store, article_ids, only_author)
+    annotations = [annotation for batch in batches for annotation in batch]
+    annotations.sort(key=lambda a: (a.created, a.id))
+    return articles, annotations
+
+
+def select_batches(
+    store: Any, article_ids: Iterable[str] | None = None, only_author: str | None = None
+) -> tuple[list[Any], Iterator[list[Any]]]:
+    """As `select`, the annotations in batches in no order (`Store.annotation_batches`)."""
     wanted = None if article_ids is None else set(article_ids)
     articles = store.articles()
     if wanted:
         unknown = sorted(wanted - {a.id for a in articles})
         if unknown:
             raise UserError(f"{store.path}: no article with id {', '.join(unknown)}")
-    annotations = store.annotations(wanted)
+    batches = store.annotation_batches(wanted)
     if only_author is not None:
-        annotations = [a for a in annotations if a.author == only_author]
-    return articles, annotations
+        batches = ([a for a in batch if a.author == only_author] for batch in batches)
+    return articles, batches
 
 
 def render_export(
@@ -66,15 +77,16 @@ def render_export(
     """
     if format not in FORMATS:
         raise UserError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
-    articles, annotations = select(store, article_ids, only_author)
     if author is None:
         author = str(store.get_meta("author", "") or "")
-    if format == "json":
+    if format == "json":  # encoded a batch at a time: a big database is never in memory whole
         from reader.export import json_format
 
-        document = json_format.build_document(articles, annotations, author, sources=sources)
-        blob = escape_invisible(json_format.dumps(document))
-    elif format == "w3c":
+        articles, batches = select_batches(store, article_ids, only_author)
+        pieces, count = json_format.stream_document(articles, batches, author, sources=sources)
+        return b"".join([escape_invisible(piece) for piece in pieces]), count
+    articles, annotations = select(store, article_ids, only_author)
+    if format == "w3c":
         from reader.export import w3c
 
         blob = escape_invisible(w3c.dumps(w3c.build_collection(annotations, author)))

@@ -118,31 +118,32 @@ _ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
 _ANCHORS = ("exact", "moved", "orphaned")
 
 
-def _plainly_valid(record: Any, checker: jsonschema.FormatChecker) -> bool:
-    """Whether an export's annotation record is valid without walking the schema: it is
+def _plain_annotation(record: Any, checker: jsonschema.FormatChecker) -> Annotation | None:
+    """The annotation an export's record is, when it is valid without walking the schema: it is
     exactly what presscheck writes for the annotation it reads as (keys, order of
     selectors, types), and the values the model takes as they come meet the schema's
-    formats, patterns and bounds. Anything else gets the schema's full check."""
+    formats, patterns and bounds. None for anything else: it gets the schema's full check."""
     if not isinstance(record, dict):
-        return False
+        return None
     try:
-        if Annotation.from_dict(record).to_dict() != record:
-            return False
+        annotation = Annotation.from_dict(record)
+        if annotation.to_dict() != record:
+            return None
     except (KeyError, TypeError, ValueError, AttributeError):
-        return False
+        return None
     if record["anchor"] not in _ANCHORS or not checker.conforms(record["id"], "uuid"):
-        return False
+        return None
     if not (checker.conforms(record["created"], "date-time") and checker.conforms(record["modified"], "date-time")):
-        return False
+        return None
     for target in record["targets"]:
         position, quote = target["selectors"]
         if not _ARTICLE_ID.fullmatch(target["article_id"]):
-            return False
+            return None
         if not all(type(position[key]) is int and position[key] >= 0 for key in ("start", "end")):
-            return False
+            return None
         if not quote["exact"] or len(quote["prefix"]) > 32 or len(quote["suffix"]) > 32:
-            return False
-    return True
+            return None
+    return annotation
 
 
 def _parse_native(data: dict[str, Any], path: Path) -> ParsedFile:
@@ -162,8 +163,15 @@ def _parse_native(data: dict[str, Any], path: Path) -> ParsedFile:
     # only the others are validated, and an error's position is mapped back.
     annotations = data.get("annotations")
     positions: list[int] = []
+    plain: dict[int, Annotation] = {}
+    """The records read as they were checked, by position (not read twice)."""
     if isinstance(annotations, list):
-        positions = [i for i, record in enumerate(annotations) if not _plainly_valid(record, checker)]
+        for i, record in enumerate(annotations):
+            annotation = _plain_annotation(record, checker)
+            if annotation is None:
+                positions.append(i)
+            else:
+                plain[i] = annotation
         checked = {**data, "annotations": [annotations[i] for i in positions]}
     else:
         checked = data
@@ -202,7 +210,7 @@ def _parse_native(data: dict[str, Any], path: Path) -> ParsedFile:
     seen: set[str] = set()
     for number, record in enumerate(data["annotations"], start=1):
         try:
-            annotation = Annotation.from_dict(record)
+            annotation = plain.get(number - 1) or Annotation.from_dict(record)
         except (KeyError, TypeError, ValueError) as error:
             raise ImportFileError(f"{path}: annotation {number}: {_one_line(str(error))}") from None
         if annotation.id in seen:

@@ -14,7 +14,7 @@ import pytest
 from reader.anchoring import describe
 from reader.errors import UserError
 from reader.export import json_format
-from reader.export.reading import _plainly_valid, parse_bytes
+from reader.export.reading import _plain_annotation, parse_bytes
 from reader.model import Annotation
 
 TEXT = "The minister said exports rose by a third. Customs data show a fall of 2 per cent."
@@ -66,13 +66,13 @@ def _schema_valid(record: dict) -> bool:
 
 
 def test_a_record_as_presscheck_writes_it_takes_the_shortcut():
-    assert _schema_valid(GOOD) and _plainly_valid(GOOD, jsonschema.FormatChecker())
+    assert _schema_valid(GOOD) and _plain_annotation(GOOD, jsonschema.FormatChecker()) is not None
 
 
 @pytest.mark.parametrize("path, value", MUTATIONS, ids=[str(p) + "=" + repr(v)[:12] for p, v in MUTATIONS])
 def test_the_shortcut_never_accepts_what_the_schema_refuses(path, value):
     record = _mutated(path, value)
-    if _plainly_valid(record, jsonschema.FormatChecker()):
+    if _plain_annotation(record, jsonschema.FormatChecker()) is not None:
         assert _schema_valid(record), record
 
 

@@ -106,6 +106,7 @@ class ReadingScreen(
         self._active_pane_id = "pane-0"
         self._find_origin: tuple[str, int] | None = None
         self._sidebar_chosen = False
+        self._sidebar_follows: str | None = None
         self._furnished = asyncio.Event()
         self._resumed = False
         self._subtitles: dict[str, str] = {}
@@ -424,14 +425,26 @@ class ReadingScreen(
         self._update_related(event.pane)
 
     def _update_related(self, pane: ArticlePane | None = None) -> None:
-        """Emphasise the annotation under the cursor, and its other end in any pane."""
+        """Emphasise the annotation under the cursor, and its other end in any pane; the
+        sidebar's highlight follows once the panes' rows are on screen (its move may scroll
+        the whole list: drawn in the same frame, it held back the cursor's few rows)."""
         pane = pane or self.active_pane
         ids = frozenset(pane.annotations_under_cursor()[:1]) if pane and pane.cursor_placed else frozenset()
         for each in self.panes:
             each.set_related(ids)
-        if ids and not self._sidebar_chosen:
-            self.query_one(AnnotationSidebar).highlight(next(iter(ids)))
+        if self._sidebar_chosen:  # the reader chose in the sidebar: it does not follow
+            self._sidebar_follows = None
+        elif ids:
+            self._sidebar_follows = next(iter(ids))
+            self.call_after_refresh(self._follow_in_sidebar)
         self._sidebar_chosen = False
+
+    def _follow_in_sidebar(self) -> None:
+        """The sidebar's highlight to the annotation under the cursor now: of several
+        moves made before a frame, the last (the others' callbacks find nothing to do)."""
+        annotation_id, self._sidebar_follows = self._sidebar_follows, None
+        if annotation_id is not None:
+            self.query_one(AnnotationSidebar).highlight(annotation_id)
 
     def _merged_elsewhere(self, merged: Merged) -> None:
         """Another process changed the database; the workspace took the changes in."""

@@ -22,9 +22,10 @@ from reader.model import Annotation, Article
 from reader.sentences import Span
 from reader.widgets.highlight_index import Highlight, HighlightIndex
 from reader.widgets.pane_layout import PaneLayout
-from reader.widgets.pane_rows import GUTTER, HeatRun, RowOverlay, draw_row, highlights_in, innermost_first, rows_showing
+from reader.widgets.pane_rows import GUTTER, HeatRun, RowOverlay, StyleMixes, draw_row, highlights_in, innermost_first, rows_showing
 from reader.widgets.pane_mouse import PaneMouse
 from reader.widgets.screen_reader_cursor import PlacesTerminalCursor, selection_start_cell
+from reader.widgets.scroll_repaint import KeepsStyledLines
 from reader.widgets.sentence_cursor import SentenceCursor
 from reader.widgets.text_search import PaneSearch
 
@@ -32,7 +33,7 @@ WRAP_TICK = 0.05
 """Seconds between two slices of background wrapping of a long article."""
 
 
-class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
+class ArticlePane(PaneMouse, KeepsStyledLines, PlacesTerminalCursor, ScrollView, can_focus=True):
     """One article, drawn line by line from its canonical text, with a sentence cursor.
 
     | Key | Does |
@@ -132,6 +133,7 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         self._revision = 0
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
+        self._mixes = StyleMixes()
 
     # state ------------------------------------------------------------------------------
 
@@ -308,6 +310,7 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         super().notify_style_update()
         self._line_cache.clear()
         self._styles.clear()
+        self._mixes = StyleMixes()
 
     def _invalidate(self) -> None:
         """The text or layout changed: no cached row is valid any more."""
@@ -355,6 +358,15 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
         finally:
             self._frame = None
 
+    def line_shown(self, y: int) -> tuple[object, ...] | None:
+        """What line `y` of the view shows: its row and everything that changes its look
+        (a scroll shows again the rows it had shown, `scroll_repaint.py`)."""
+        layout = self._layout.rows
+        scroll_x, scroll_y = self.scroll_offset
+        if layout is None or self._frame is None or scroll_y + y >= layout.total:
+            return None
+        return (scroll_y + y, scroll_x, self._row_key(layout.row(scroll_y + y), self._frame[0]))
+
     def render_line(self, y: int) -> Strip:
         layout = self._layout.rows or self._ensure_layout()  # render_lines has made it current
         scroll_x, scroll_y = self.scroll_offset
@@ -391,7 +403,7 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
             focused=self.has_focus,
             found=self.search.on_row(row.start, end),
         )
-        return draw_row(row, self.article.text, self.article.furniture, overlay, self._style, base, self.app.console)
+        return draw_row(row, self.article.text, self.article.furniture, overlay, self._style, base, self.app.console, self._mixes)
 
     # moving -----------------------------------------------------------------------------
 
@@ -409,19 +421,9 @@ class ArticlePane(PaneMouse, PlacesTerminalCursor, ScrollView, can_focus=True):
             self.call_after_refresh(self._segment_ahead)
 
     def _segment_ahead(self) -> None:
-        """Once the screen shows the move, find the next sentence, the previous one and
-        those a page down and a page up, so that the next key does not wait for the
-        segmenter (a new paragraph took it several milliseconds)."""
-        layout, cursor = self._layout.rows, self._cursor.at
-        if layout is None or cursor is None:
-            return
-        self._cursor.sentences.after(cursor)
-        self._cursor.sentences.before(cursor[0])
-        page = max(1, self.scrollable_content_region.height - 1)
-        row = layout.row_of(cursor[0])
-        for target in (row + page, row - page):
-            if 0 <= target < layout.total:
-                self._cursor.sentences.sentence_at(layout.row(target).start)
+        """Once the screen shows the move, find the sentences the next keys go to."""
+        if self._layout.rows is not None:
+            self._cursor.find_around(self._layout.rows, max(1, self.scrollable_content_region.height - 1))
 
     def _move_to(self, span: Span | None, *, extend: bool = False) -> None:
         if span is None:

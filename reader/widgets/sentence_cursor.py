@@ -3,6 +3,7 @@ sentence a Shift extension started from. No Textual."""
 
 from __future__ import annotations
 
+from reader.layout import ArticleLayout
 from reader.sentences import SentenceIndex, Span
 
 
@@ -67,3 +68,17 @@ class SentenceCursor:
     def previous(self) -> Span | None:
         at = self.at
         return None if at is None else self.sentences.before(at[0])
+
+    def find_around(self, layout: ArticleLayout, page: int) -> None:
+        """Find the sentences the next keys go to (the next one, the previous one, and those
+        `page` rows down and up), so that the next key does not wait for the segmenter (a
+        new paragraph took it several milliseconds)."""
+        at = self.at
+        if at is None:
+            return
+        self.sentences.after(at)
+        self.sentences.before(at[0])
+        row = layout.row_of(at[0])
+        for target in (row + page, row - page):
+            if 0 <= target < layout.total:
+                self.sentences.sentence_at(layout.row(target).start)

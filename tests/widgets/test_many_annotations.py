@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 
 from textual.app import App, ComposeResult
-from textual.content import Content
 
 from reader.anchoring import describe
 from reader.model import Annotation, Article, article_id_for
@@ -87,9 +86,7 @@ async def test_a_cursor_move_repaints_only_the_rows_of_what_it_left_and_what_it_
         await pilot.pause()
         assert pane._related == {first.id}  # emphasised: the annotation under the cursor
         before = pane.selection
-        painted: list[int] = []
-        draw = pane.render_line
-        pane.render_line = lambda y: painted.append(y) or draw(y)  # type: ignore[method-assign]
+        repainted, drawn = watch_lines(pane)
         await pilot.press("j")  # into the second paragraph: the emphasis passes to its note
         await pilot.pause()
         after = pane.selection
@@ -97,7 +94,21 @@ async def test_a_cursor_move_repaints_only_the_rows_of_what_it_left_and_what_it_
         assert pane._related == {second.id}
         spans = [before, after, *((t.start, t.end) for a in (first, second) for t in a.targets)]
         rows = {row for start, end in spans for row in range(pane.row_of(start), pane.row_of(end - 1) + 1)}
-        assert set(painted) == rows  # and not the other rows in view
+        assert set(repainted) == rows  # and not the other rows in view
+        # drawn anew: the rows whose look is new; the first paragraph's, no longer
+        # emphasised, look as in the first frame, and come back as drawn then
+        assert drawn and set(drawn) < rows
+
+
+def watch_lines(widget) -> tuple[list[int], list[int]]:
+    """The lines of `widget`'s view Textual repaints from now on, and those of them drawn
+    anew (the others are put back as they were drawn before: scroll_repaint.py)."""
+    repainted: list[int] = []
+    drawn: list[int] = []
+    shown, draw = widget.line_shown, widget.render_line
+    widget.line_shown = lambda y: repainted.append(y) or shown(y)
+    widget.render_line = lambda y: drawn.append(y) or draw(y)
+    return repainted, drawn
 
 
 async def test_a_new_annotation_repaints_only_the_rows_of_its_span():
@@ -132,15 +143,20 @@ async def test_moving_the_sidebar_highlight_repaints_only_the_entry_left_and_the
         entries.focus()
         entries.highlighted = 1  # the first claim, under its heading
         await pilot.pause()
-        painted: list[int] = []
-        draw = entries.render_line
-        entries.render_line = lambda y: painted.append(y) or draw(y)  # type: ignore[method-assign]
+        repainted, drawn = watch_lines(entries)
         await pilot.press("down")
         await pilot.pause()
         assert entries.highlighted == 2 and entries.scroll_offset.y == 0
         lines = entries._line_cache
         first, second = lines.index_to_line[1], lines.index_to_line[2]
-        assert sorted(painted) == list(range(first, second + lines.heights[2]))
+        assert sorted(repainted) == list(range(first, second + lines.heights[2]))
+        assert drawn
+        repainted.clear()
+        drawn.clear()
+        await pilot.press("up")  # both entries look as they looked before: put back, not drawn
+        await pilot.pause()
+        assert sorted(repainted) == list(range(first, second + lines.heights[2]))
+        assert entries.highlighted == 1 and drawn == []
 
 
 async def test_listing_the_annotations_again_wraps_only_the_entries_that_changed(monkeypatch):
@@ -152,12 +168,75 @@ async def test_listing_the_annotations_again_wraps_only_the_entries_that_changed
         await pilot.pause()
         entries = sidebar.query_one(SidebarList)
         listed = {option.id: option for option in entries.options if option.id}
-        wrapped: list[str] = []
-        height = Content.get_height
-        monkeypatch.setattr(Content, "get_height", lambda self, *a, **k: wrapped.append(self.plain) or height(self, *a, **k))
+        wrapped: list[str] = []  # entries measured (their lines counted at the list's width)
+        height = SidebarList._entry_height
+        monkeypatch.setattr(SidebarList, "_entry_height",
+                            lambda self, option, *a: wrapped.append(option.prompt.plain) or height(self, option, *a))
         added = Annotation("claim", (describe(ARTICLE.id, TEXT, 0, 9),), "zoe", tags=("new one",))
         sidebar.show([*annotations, added])
         await pilot.pause()
-        wrapped.remove("Annotations")  # the sidebar's title, set again
         assert sorted(wrapped) == ["Claims · 76", "new one — zoe\n“Paragraph”"]  # not the 301 others
         assert all(entries.get_option(a.id) is listed[a.id] for a in annotations)  # the same entries, kept
+
+
+def test_an_entrys_height_counted_from_its_text_is_the_height_textual_counts():
+    """The list is laid out from heights counted from the entries' text (no `Content`
+    made): they must be Textual's own, or the lines drawn would not be the lines laid out.
+    Wide characters, emoji, combining marks, words longer than the width, blank lines."""
+    from rich.text import Text
+    from textual.widgets.option_list import Option
+
+    from reader.widgets.annotation_sidebar import entry_text
+
+    async def check() -> None:
+        app = SidebarHost()
+        async with app.run_test():
+            entries = app.query_one(AnnotationSidebar)
+            listing = SidebarList()
+            await entries.mount(listing)
+            rng = random.Random(4)
+            words = ["a", "bridge", "東京都", "😀😀", "x" * 45, "Straße", "naïve", "…", "e\u0301", "\u200b"]
+            texts = [entry_text(a) for a in many(80)]
+            for _ in range(150):
+                text = Text(" ".join(rng.choices(words, k=rng.randint(0, 30))))
+                text.append("\n" + " ".join(rng.choices(words, k=rng.randint(0, 12))) + ("\n" if rng.random() < 0.3 else ""))
+                texts.append(text)
+            for text in texts:
+                option = Option(text)
+                for width in (1, 2, 7, 19, 36, 61):
+                    counted = listing._entry_height(option, listing.styles, width)
+                    assert counted == listing._get_visual(option).get_height(listing.styles, width), (text.plain, width)
+
+    import asyncio
+
+    asyncio.run(check())
+
+
+async def test_a_thousand_entries_are_laid_out_in_slices_and_a_highlight_waits_for_them(monkeypatch):
+    """Listed before the list is drawn (as the reading screen lists them at start), the
+    entries are laid out a slice at a time; a highlight moved meanwhile does not lay out the
+    rest at once (the key that moved it would wait for all of it): the list scrolls to it
+    once the slices are done."""
+    from reader.widgets import sidebar_list
+
+    monkeypatch.setattr(sidebar_list, "LAY_OUT_SLICE", 0.0)  # an entry a slice
+    annotations = many(1000)
+    last = [a for a in annotations if a.kind == "note"][-1]
+
+    class Listed(SidebarHost):
+        def on_mount(self) -> None:
+            self.query_one(AnnotationSidebar).show(annotations)
+
+    app = Listed()
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        sidebar = app.query_one(AnnotationSidebar)
+        entries = sidebar.query_one(SidebarList)
+        assert 0 < len(entries._line_cache.lines) and not entries._laid_out()
+        sidebar.highlight(last.id)
+        assert entries.highlighted_option.id == last.id and not entries._laid_out()  # nothing more laid out
+        monkeypatch.setattr(sidebar_list, "LAY_OUT_SLICE", 1.0)  # the next slice does the rest
+        await pilot.pause(0.2)
+        assert entries._laid_out()
+        line = entries._line_cache.index_to_line[entries.highlighted]
+        assert entries.scroll_offset.y <= line < entries.scroll_offset.y + entries.size.height

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,11 @@ LATER_STYLES = (STYLES / "plain_marks.tcss", STYLES / "dialogs.tcss")
 """Read just after the first frame (the reading screen's are `CSS_PATH`): the highlight
 styles and the view without colour, and everything drawn later. Parsing them before it cost
 about 8 ms of a 170 ms start."""
+FRAME_SWITCH_INTERVAL = 0.001
+"""Seconds the event loop's thread keeps Python's lock while Textual's writer thread waits to
+send a frame to the terminal. With Python's 5 ms the first frame reached the terminal ~5 ms
+later (measured in tmux), as the work queued behind it (the widgets mounted after it, the
+later stylesheets) went on first; any frame can wait so behind the work that follows it."""
 
 
 def presscheck_commands() -> type[Provider]:
@@ -74,6 +80,7 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
         `preferences`: the settings file's, as the command line read and checked them (the
         app never reads the file itself); None, the defaults."""
         super().__init__()
+        sys.setswitchinterval(min(sys.getswitchinterval(), FRAME_SWITCH_INTERVAL))
         self.preferences = preferences or Preferences()
         self._signing_in = lesson
         self._later_styles_read = False
@@ -148,6 +155,16 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
     def _after_first_frame(self) -> None:
         self.load_later_styles()
         settle_after_start_up()  # a full collection was a 50-70 ms hitch
+        if self._signing_in is None:
+            self._save_unsaved()
+
+    def _save_unsaved(self) -> None:
+        """Queue the writes the session left for after the first frame (the articles read
+        anew, the files' stamps, the name to remember): saved in the background, in order,
+        before any other."""
+        writes, self.session.unsaved = self.session.unsaved, []
+        for write in writes:
+            self.saves.add(write)
 
     def begin(self, session: Session) -> None:
         """A student has signed in: their session takes the sign-in screen's place."""

@@ -143,12 +143,15 @@ def run_open(argv: Sequence[str]) -> int:
                                       serve_session=args.ask_author)
     from reader.launch import prepare_session
 
-    session = prepare_session(args.paths, Path(preferences.db), preferences.author, ask_author=args.ask_author)
+    # the articles read anew are saved once the app's first frame is drawn
+    session = prepare_session(args.paths, Path(preferences.db), preferences.author, ask_author=args.ask_author,
+                              defer_writes=True)
     from reader.app import PresscheckApp  # the only place the UI is imported
 
     try:
         PresscheckApp(session, preferences=preferences).run()
     finally:
+        session.save_unsaved()  # the app stopped before its first frame: nothing is lost
         session.store.close()  # fold the journal in: the file alone holds everything
     return 0
 

@@ -9,30 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.changed_files import follow_changed_files
-from reader.classroom.pack import (
-    DEFAULT_RELATIONS,
-    Pack,
-    Tag,
-    default_pack_folder,
-    default_tags,
-    is_pack,
-    load_pack,
-)
-
-from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
 from reader.ingest.sources import Known, load_file, open_path
 from reader.ingest.stamps import STAMPS_KEY, FileStamps, KnownArticles
 from reader.model import Annotation, Article
 from reader.store import Store
 
+# `reader.classroom.pack` (two dataclasses) is loaded when a pack is opened or its defaults are
+# needed: opening an article file needs none of it before the first frame
+
 if TYPE_CHECKING:
     from reader.classroom.candidates import Candidate
+    from reader.classroom.pack import Pack, Tag
+    from reader.ingest.entry import FeedEntry  # a dataclass: its module is loaded when a feed is read
     from reader.classroom.class_view import ClassView, LiveClass  # only `class`, `serve --class`
     from reader.classroom.compare import Report
     from reader.classroom.key_mode import KeyMode  # only `presscheck key` makes one
@@ -51,7 +45,8 @@ class Session:
     author: str
     pack_tags: tuple[Tag, ...] = ()
     """The pack's tag set; empty without a pack (see `tags`)."""
-    relations: tuple[str, ...] = DEFAULT_RELATIONS
+    pack_relations: tuple[str, ...] = ()
+    """The pack's relations; empty without a pack (see `relations`)."""
     annotations: list[Annotation] = field(default_factory=list)
     pack: Pack | None = None
     notices: list[str] = field(default_factory=list)
@@ -90,12 +85,32 @@ class Session:
     """The teacher's live class view: the class's marks, clustered, to accept into the key."""
     live_class: LiveClass | None = None
     """The teacher's live class view: what builds it again as the students save."""
+    unsaved: list[Callable[[], object]] = field(default_factory=list)
+    """Writes `prepare_session(defer_writes=True)` left for after the first frame: the
+    articles read anew, the files' stamps, the name to remember (the app queues them once
+    it is drawn)."""
+
+    def save_unsaved(self) -> None:
+        """Run the writes left in `unsaved` now (the app stopped before taking them)."""
+        writes, self.unsaved = self.unsaved, []
+        for write in writes:
+            write()
 
     @cached_property
     def tags(self) -> tuple[Tag, ...]:
         """The tags a claim can have: the pack's, else the seed exercise's, read from its
         `pack.toml` when first asked for (the tag picker), not before the first frame."""
+        from reader.classroom.pack import default_tags
+
         return self.pack_tags or default_tags()
+
+    @cached_property
+    def relations(self) -> tuple[str, ...]:
+        """The relations a link can have: the pack's, else the default ones (a pack's list
+        is never empty)."""
+        from reader.classroom.pack import DEFAULT_RELATIONS
+
+        return self.pack_relations or DEFAULT_RELATIONS
 
 def login_name() -> str:
     import getpass
@@ -105,19 +120,24 @@ def login_name() -> str:
     except (KeyError, OSError):
         return "reader"
 
-@dataclass
 class _Collected:
-    articles: list[Article] = field(default_factory=list)
-    entries: list[FeedEntry] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    pack: Pack | None = None
+    """What the paths held. (A plain class: a dataclass costs about 1 ms to make, on the way
+    to every first frame.)"""
+
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+        self.entries: list[FeedEntry] = []
+        self.urls: list[str] = []
+        self.notices: list[str] = []
+        self.pack: Pack | None = None
 
 def _collect(paths: list[str], known: Known | None = None) -> _Collected:
     """Read every local path; URLs are only noted, to be fetched by the app. Files the
     database already holds, byte for byte, come back from it (`known`)."""
     found = _Collected()
     if not paths:
+        from reader.classroom.pack import default_pack_folder, load_pack
+
         found.pack = load_pack(default_pack_folder())
         found.articles = [load_file(Path(path), known) for path in found.pack.articles]
         return found
@@ -126,8 +146,8 @@ def _collect(paths: list[str], known: Known | None = None) -> _Collected:
             found.urls.append(raw)
             continue
         path = Path(raw)
-        if is_pack(path):  # a pack folder, or a pack .zip
-            pack = load_pack(path)
+        pack = _pack_at(path)
+        if pack is not None:
             found.pack = found.pack or pack
             found.articles.extend(load_file(Path(file), known) for file in pack.articles)
             continue
@@ -137,11 +157,25 @@ def _collect(paths: list[str], known: Known | None = None) -> _Collected:
         found.notices.extend(opened.notices)
     return found
 
-def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bool = False) -> Session:
+def _pack_at(path: Path) -> Pack | None:
+    """The pack at `path` (a folder with a `pack.toml`, or a .zip holding one), else None.
+    Only a folder or a .zip can be one: for an article file the pack module is not loaded."""
+    if not (path.suffix.lower() == ".zip" or path.is_dir()):
+        return None
+    from reader.classroom.pack import is_pack, load_pack
+
+    return load_pack(path) if is_pack(path) else None
+
+def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bool = False, *,
+                    defer_writes: bool = False) -> Session:
     """Open the database, read the articles, and settle who is annotating.
 
     `ask_author` (`presscheck serve`: many students on one database) leaves the name the
     database remembers alone: unless `author` is given, the app asks for it, every session.
+    `defer_writes` (the command line, opening the app): the articles read anew, the files'
+    stamps and a new name to remember are left in `Session.unsaved`, saved once the first
+    frame is drawn (a 5 MB article's text file written and synced was ~20 ms of its first
+    open); else they are saved here.
     """
     # articles the database holds come back from it; a database is only made once the
     # paths have opened (a refused file leaves nothing behind)
@@ -150,12 +184,18 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     stamps = FileStamps.from_meta(existing.get_meta(STAMPS_KEY)) if existing else FileStamps()
     found = _collect(paths, KnownArticles(by_raw, stamps))
     store = existing or Store.open(db)
-    if stamps.changed:
-        store.set_meta(STAMPS_KEY, stamps.records)
     pack = found.pack
     articles = unique_articles(found.articles)
+    stored_ids = by_raw.found if isinstance(by_raw, _StoredByRaw) else set()
+    unsaved: list[Callable[[], object]] = []
     for article in articles:
-        store.put_article(article)
+        if defer_writes and article.id not in stored_ids:
+            unsaved.append(partial(store.put_article, article))
+        else:
+            store.put_article(article)  # a stored one: its metadata refreshed, if it changed
+    if stamps.changed:
+        # after the articles: a stamp names the bytes of an article the database holds
+        unsaved.append(partial(store.set_meta, STAMPS_KEY, stamps.records))
     notices = list(found.notices)
     if len(articles) > MAX_OPEN:
         notices.append(f"{len(articles) - MAX_OPEN} more article(s) are in the library (o)")
@@ -164,8 +204,14 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         remembered = store.get_meta("author", "")
         author = author or remembered  # when still empty, the app asks once
         if author and author != remembered:
-            store.set_meta("author", author)
-    banner = "; ".join(f.summary() for f in follow_changed_files(store, articles))
+            unsaved.append(partial(store.set_meta, "author", author))  # saved with the rest
+    followed = follow_changed_files(store, articles)
+    if followed or not defer_writes:
+        # annotations moved onto the new articles: the articles are saved with them
+        for write in unsaved:
+            write()
+        unsaved = []
+    banner = "; ".join(f.summary() for f in followed)
     annotations = store.annotations(a.id for a in articles)
     if store.problems:
         notices.append(
@@ -177,7 +223,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         articles=articles,
         author=author,
         pack_tags=pack.tags if pack else (),
-        relations=pack.relations if pack else DEFAULT_RELATIONS,
+        pack_relations=pack.relations if pack else (),
         annotations=annotations,
         pack=pack,
         notices=notices,
@@ -185,6 +231,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         feed_entries=unique_entries(found.entries),
         remember_author=not ask_author,
         banner=banner,
+        unsaved=unsaved,
     )
 
 class _StoredByRaw:
@@ -193,9 +240,14 @@ class _StoredByRaw:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.found: set[str] = set()
+        """The ids of the articles found: stored already."""
 
     def get(self, raw_sha256: str) -> Article | None:
-        return self.store.article_by_raw(raw_sha256)
+        article = self.store.article_by_raw(raw_sha256)
+        if article is not None:
+            self.found.add(article.id)
+        return article
 
 
 def unique_articles(articles: list[Article]) -> list[Article]:
@@ -226,7 +278,7 @@ def class_session(view: ClassView, pack: Pack, store: Store) -> Session:
         articles=view.articles,
         author="teacher",
         pack_tags=pack.tags,
-        relations=pack.relations,
+        pack_relations=pack.relations,
         annotations=[*view.key_annotations, *view.student_annotations],
         pack=pack,
         read_only=True,
@@ -259,7 +311,7 @@ def key_session(mode: KeyMode) -> Session:
         articles=articles,
         author=KEY_AUTHOR,
         pack_tags=pack.tags,
-        relations=pack.relations,
+        pack_relations=pack.relations,
         annotations=[a for a in key if any(t.article_id in open_ids for t in a.targets)],
         pack=pack,
         notices=notices,

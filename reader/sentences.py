@@ -28,10 +28,11 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
-CLOSED_SENTENCE = re.compile(r"[.!?\u2026][\u2019'\u201d\"\u00bb)\]]+(?=\s+[\u201c\u2018\"'\u00ab(\[]?[A-Z0-9])")
+CLOSED_SENTENCE = r"[.!?\u2026][\u2019'\u201d\"\u00bb)\]]+(?=\s+[\u201c\u2018\"'\u00ab(\[]?[A-Z0-9])"
 """A sentence that ends inside a closing quote or bracket (`that.\u2019 Ri Yong Ho`, `over?\u00bb
 Nobody`, `expected.) Then`), where the next begins with a capital or a figure: pysbd keeps
-both in one sentence when the quote is single or angled, or a bracket."""
+both in one sentence when the quote is single or angled, or a bracket. Compiled when first
+used (by `re`, which keeps it): the first sentence is found after the first frame."""
 
 
 CLOSING = "\u2019\u201d\u00bb)]"
@@ -57,7 +58,7 @@ def split_sentences(paragraph: str) -> list[Span]:
         pieces.append((start, end))
     spans: list[Span] = []
     for start, end in pieces:
-        for found in CLOSED_SENTENCE.finditer(paragraph, start, end):
+        for found in re.compile(CLOSED_SENTENCE).finditer(paragraph, start, end):
             cut = found.end()
             spans.append((start, cut))
             start = cut + len(paragraph[cut:end]) - len(paragraph[cut:end].lstrip())

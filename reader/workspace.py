@@ -10,16 +10,18 @@ URLs, or another process changed the database.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from reader.history import History, Step
-from reader.ingest.entry import FeedEntry
 from reader.launch import MAX_OPEN, Session, unique_articles, unique_entries
 from reader.model import Annotation, Article, Kind, Target
 from reader.save_queue import SaveQueue
 from reader.store import Store
+
+if TYPE_CHECKING:
+    from reader.history import History, Step
+    from reader.ingest.entry import FeedEntry
 
 
 # The small records below are NamedTuples: made as the app starts, a frozen dataclass
@@ -60,6 +62,13 @@ class Merged(NamedTuple):
     removed: int
 
 
+def _step(name: str, before: Annotation | None, after: Annotation | None) -> Step:
+    """A step of the history (`reader.history`, a dataclass module, loaded when first needed)."""
+    from reader.history import Step
+
+    return Step(name, before, after)
+
+
 def touches(annotation: Annotation, article_ids: frozenset[str] | set[str]) -> bool:
     """Whether any end of `annotation` is in one of these articles."""
     return any(target.article_id in article_ids for target in annotation.targets)
@@ -71,8 +80,6 @@ class Workspace:
     def __init__(self, session: Session, saves: SaveQueue) -> None:
         self.session = session
         self.saves = saves
-        self.history = History()
-        """Every step of the run, across every set of articles opened."""
         self.half_mark: HalfMark | None = None
         self.articles: list[Article] = []
         self.annotations: dict[str, Annotation] = {}
@@ -87,6 +94,14 @@ class Workspace:
         ids = frozenset(a.id for a in session.articles)
         self.open(session.articles, StoredAnnotations(ids, tuple(session.annotations), saves.landed),
                   session.to_fetch)
+
+    @cached_property
+    def history(self) -> History:
+        """Every step of the run, across every set of articles opened (its module loaded
+        with the first change or undo, not before the first frame)."""
+        from reader.history import History
+
+        return History()
 
     @property
     def store(self) -> Store:
@@ -186,7 +201,7 @@ class Workspace:
         """Make a new annotation by the session's author."""
         annotation = Annotation(kind=kind, targets=targets, tags=tags, relation=relation, note=note,
                                 author=self.session.author)
-        self.apply(Step(f"add {kind}", None, annotation))
+        self.apply(_step(f"add {kind}", None, annotation))
         return annotation
 
     def edit(self, annotation_id: str, *, tags: tuple[str, ...], relation: str, note: str) -> Annotation | None:
@@ -196,14 +211,14 @@ class Workspace:
         if current is None or (tags, relation, note) == (current.tags, current.relation, current.note):
             return None
         new = current.edited(tags=tags, relation=relation, note=note)
-        self.apply(Step(f"edit {current.kind}", current, new))
+        self.apply(_step(f"edit {current.kind}", current, new))
         return new
 
     def delete(self, annotation_id: str) -> Annotation | None:
         """Delete an annotation (undo brings it back); None when it is not shown."""
         current = self.annotations.get(annotation_id)
         if current is not None:
-            self.apply(Step(f"delete {current.kind}", current, None))
+            self.apply(_step(f"delete {current.kind}", current, None))
         return current
 
     def undo(self) -> Step | None:

@@ -91,6 +91,25 @@ def test_opening_wraps_only_what_is_shown(monkeypatch):
     assert layout.unwrapped == len(layout._rows) - 2
 
 
+def test_opening_counts_the_paragraphs_of_a_sample_of_each_chunk():
+    """A chunk's rows are estimated from the start of it until it is wrapped: the newlines
+    of a 5 MB text are not all counted before its first frame."""
+    counted: list[int] = []
+
+    class Text(str):
+        def count(self, sub, start=0, end=None):  # type: ignore[override]
+            counted.append((len(self) if end is None else end) - start)
+            return str.count(self, sub, start, end)
+
+    text = Text(("A sentence of the article, long enough to wrap. " * 30 + "\n\n") * 3000)  # ~4.5 MB
+    layout = ArticleLayout(text, (), 100)
+    assert sum(counted) <= len(text) // 4
+    estimated = layout.total
+    while not layout.complete:
+        layout.wrap_next(0)
+    assert 0.5 < estimated / layout.total < 2  # an estimate of the same size
+
+
 def test_background_wrapping_reports_how_far_the_top_row_moved(small_chunks):
     text = article(random.Random(9), 300)
     layout = ArticleLayout(text, (), 30)

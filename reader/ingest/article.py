@@ -15,7 +15,7 @@ def article_from_text(
     source: str = "",
     *,
     raw_sha256: str = "",
-    utf8: tuple[bytes | memoryview, str] | None = None,
+    utf8: tuple[bytes, int, str] | None = None,
     title: str = "",
     byline: str = "",
     published: str = "",
@@ -25,9 +25,9 @@ def article_from_text(
 
     The id depends on the canonical text alone; `title` (else the text's own title line,
     else the name of its `source`, else its first sentence) and the other metadata are kept
-    beside it. `utf8`: bytes the canonical text may well be in UTF-8, and their sha256 (a
-    plain UTF-8 file's, without its last newlines): when it is, its id is read off that hash
-    rather than hashed again (10 ms for 5 MB).
+    beside it. `utf8`: bytes whose start the canonical text may well be in UTF-8, how many
+    of them, and their sha256 (a plain UTF-8 file's, without its last newlines): when it
+    is, its id is read off that hash rather than hashed again (10 ms for 5 MB).
     """
     # imported here: reopening an article the database holds needs neither (nor pysbd)
     from reader.ingest.furniture import find_furniture
@@ -50,12 +50,16 @@ def article_from_text(
     )
 
 
-def _id(canonical: str, utf8: tuple[bytes | memoryview, str] | None) -> str:
-    """`article_id_for(canonical)`, read off `utf8`'s hash when its bytes are the canonical
-    text's UTF-8: the same hash of the same bytes. A UTF-8 text is at least as many bytes as
-    it has characters and at most four times as many; outside that it cannot be the same."""
+def _id(canonical: str, utf8: tuple[bytes, int, str] | None) -> str:
+    """`article_id_for(canonical)`, read off `utf8`'s hash when its first bytes are the
+    canonical text's UTF-8: the same hash of the same bytes. A UTF-8 text is at least as
+    many bytes as it has characters and at most four times as many; outside that it cannot
+    be the same. The bytes are compared in place (`startswith`, one memcmp): a memoryview
+    compared with bytes goes a byte at a time, 10 ms for 5 MB."""
     if utf8 is not None:
-        data, sha256 = utf8
-        if len(canonical) <= len(data) <= 4 * len(canonical) and canonical.encode("utf-8") == data:
-            return sha256[:ID_DIGITS]
+        data, length, sha256 = utf8
+        if len(canonical) <= length <= 4 * len(canonical):
+            encoded = canonical.encode("utf-8")
+            if len(encoded) == length and data.startswith(encoded):
+                return sha256[:ID_DIGITS]
     return article_id_for(canonical)

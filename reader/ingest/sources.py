@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Literal
 from reader.errors import IngestError
 from reader.ingest.article import article_from_text
 from reader.ingest.decode import decode
-from reader.ingest.entry import FeedEntry
 from reader.ingest.urls import is_url
 from reader.model import Article
 
@@ -24,6 +23,7 @@ from reader.model import Article
 # reopening a text file (the common start) needs none of them.
 
 if TYPE_CHECKING:
+    from reader.ingest.entry import FeedEntry  # a dataclass: made when a feed is read
     from reader.ingest.fetch import Fetched
 
 Kind = Literal["text", "markdown", "html", "feed"]
@@ -127,10 +127,11 @@ def article_from_bytes(
     return article_from_text(text, source, raw_sha256=raw_sha256, utf8=body if kind == "text" else None)
 
 
-def _hashes(data: bytes) -> tuple[str, tuple[memoryview, str]]:
-    """The sha256 of `data`, and (`data` without its trailing white space, their sha256),
-    in one pass: a plain UTF-8 file is its canonical text but for its last newlines, and
-    the article's id is then read off the second hash, not hashed again (`article_from_text`)."""
+def _hashes(data: bytes) -> tuple[str, tuple[bytes, int, str]]:
+    """The sha256 of `data`, and (`data`, how many of its bytes come before its trailing
+    white space, their sha256), in one pass: a plain UTF-8 file is its canonical text but
+    for its last newlines, and the article's id is then read off the second hash, not
+    hashed again (`article_from_text`)."""
     import hashlib  # not loaded at all when every file is known by its stamp
 
     end = len(data)
@@ -138,7 +139,7 @@ def _hashes(data: bytes) -> tuple[str, tuple[memoryview, str]]:
         end -= 1
     view = memoryview(data)
     digest = hashlib.sha256(view[:end])
-    body = (view[:end], digest.hexdigest())
+    body = (data, end, digest.hexdigest())
     digest.update(view[end:])
     return digest.hexdigest(), body
 
@@ -275,6 +276,8 @@ def ingest_entry(entry: FeedEntry, *, timeout: float | None = None) -> Article:
 
 def open_source(source: str | FeedEntry, *, timeout: float | None = None) -> Opened:
     """Open a URL, a path, or a feed entry listed earlier."""
+    from reader.ingest.entry import FeedEntry
+
     if isinstance(source, FeedEntry):
         return Opened(articles=[ingest_entry(source, timeout=timeout)])
     if is_url(source):

@@ -192,10 +192,11 @@ class LessonActions(_ScreenBase):
 
     def first_filter(self) -> SidebarFilter:
         """The class view opens on the answer key; the filter (f) picks a student."""
-        from reader.classroom.key_store import KEY_AUTHOR
+        if not (self.workspace.session.students or self._live_view()):
+            return SidebarFilter()
+        from reader.classroom.key_store import KEY_AUTHOR  # and hashlib: not before a reader's first frame
 
-        class_view = self.workspace.session.students or self._live_view()
-        return SidebarFilter(author=KEY_AUTHOR) if class_view else SidebarFilter()
+        return SidebarFilter(author=KEY_AUTHOR)
 
     def pane_annotations(self, annotations: list[Annotation]) -> list[Annotation]:
         """What the panes mark: in the class view what the sidebar lists (the key, or one

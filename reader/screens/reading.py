@@ -100,6 +100,11 @@ class ReadingScreen(
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        # the layout classes before the screen is first styled: set in compose, they styled
+        # it a second time (~2 ms of the first frame); compose sets them again if need be
+        with contextlib.suppress(RuntimeError):  # Textual's NoActiveAppError: made outside an app
+            narrow = self.app.size.width < NARROW_WIDTH
+            self.add_class(*self._layout_classes(narrow, not narrow), update=False)
         self.workspace = workspace
         self.session = workspace.session
         self.sidebar_filter = self.first_filter()
@@ -221,7 +226,11 @@ class ReadingScreen(
         self._show_subtitles()
 
     def _find_bar(self) -> FindBar | None:
-        """The find bar, once mounted (just after the first frame)."""
+        """The find bar, once mounted with its field (just after the first frame). Between
+        its mount and its field's, / found it and opened it: no field (NoMatches, a crash
+        seen in tmux), so until then it is not there and / waits for it."""
+        if not self._furnished.is_set():
+            return None
         return next(iter(self.query("#find-bar")), None)  # type: ignore[return-value]
 
     @staticmethod

@@ -88,6 +88,24 @@ async def test_find_pressed_at_once_waits_for_the_find_bar(make_app):
         assert pane.selected_text.lower() == "hanoi"
 
 
+async def test_find_pressed_as_the_find_bar_is_mounted_waits_for_its_field(make_app):
+    """The instant the find bar is in the screen but its field not yet (tmux found it: / at
+    once in a small terminal), / waits for the field rather than opening a bar without one."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await screen.query_one(FindBar).remove()
+        screen._furnished.clear()
+        mounting = screen.mount(FindBar(id="find-bar"), before="#status")  # its field comes later
+        screen.action_find()
+        await mounting
+        screen._furnished.set()
+        await pilot.pause()
+        assert app.is_running
+        assert screen.query_one(FindBar).has_class("-open")
+
+
 class SidebarApp(App[None]):
     def __init__(self, annotations: list[Annotation]) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ TEXTS = {
     "no final newline": b"A title\n\nThe minister said exports rose.",
     "accents": "Título\n\nEl ministro dijo que las exportaciones crecieron.".encode(),
     "crlf": b"A title\r\n\r\nThe minister said exports rose.\r\n",
+    "cr": b"A title\r\rThe minister said exports rose.\r",  # as many bytes as its canonical text
     "trailing spaces": b"A title  \n\nThe minister said exports rose.   \n",
     "blank lines around": b"\n\n\nA title\n\nThe minister said exports rose.\n\n\n",
     "decomposed": "Cafe\u0301\n\nThe cafe\u0301 closed.".encode(),

@@ -468,6 +468,9 @@ class Store:
         through them once never holds every record it read (`reader.snapshot_runs`)."""
         wanted = None if article_ids is None else set(article_ids)
         with self.reading():
+            if wanted is None and self._lock_depth:
+                # in a transaction (an import) whose write reads every record anyway: once
+                self._storage.ensure_all()
             if wanted is None:
                 runs = self._storage.annotation_runs()
             else:

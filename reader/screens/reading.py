@@ -224,6 +224,7 @@ class ReadingScreen(
         self._furnished.set()
         self._mark_current_column()  # the tab of the pane in use
         self._show_subtitles()
+        self.library_ready_soon()  # `o` then has only to show it
 
     def _find_bar(self) -> FindBar | None:
         """The find bar, once mounted with its field (just after the first frame). Between

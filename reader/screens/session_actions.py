@@ -18,11 +18,14 @@ from reader.errors import UserError
 from reader.widgets.key_bar import key_named
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from textual.screen import Screen
+    from textual.timer import Timer
 
     from reader.ingest.entry import FeedEntry
     from reader.model import Article
-    from reader.screens.library import LibraryEntries
+    from reader.screens.library import LibraryEntries, ReadyLibrary
     from reader.widgets.article_pane import ArticlePane
     from reader.widgets.source_loader import SourceLoader
     from reader.workspace import StoredAnnotations, Workspace
@@ -32,8 +35,22 @@ else:
     _ScreenBase = object
 
 
+BENEATH_SETTLES = 0.25
+"""Seconds between the looks at the screen beneath the library, BENEATH_TRIES of them
+after it is made ready: its rows are kept again once it has held still that long. What
+the first frame left out (the sidebar's entries and scroll bar, the tabs) is drawn after
+it; a look at a screen that did not change costs a check of its lines."""
+BENEATH_TRIES = 4
+
+
 class SessionActions(_ScreenBase):
     """`action_library`, `action_export`, `action_hand_in` and the like."""
+
+    _library: ReadyLibrary | None = None
+    _library_asked = False
+    """Whether the library is to be made ready after the next frame."""
+    _beneath_timer: Timer | None = None
+    _beneath_looks = 0
 
     if TYPE_CHECKING:  # what the reading screen provides
         workspace: Workspace
@@ -52,12 +69,76 @@ class SessionActions(_ScreenBase):
 
         collections_held_until_drawn(self.app)
         try:
-            entries = self._load_library()
+            screen = self._ready_library().take()
         except Exception as error:  # noqa: BLE001 - as the worker it replaced did: one toast, the app goes on
             self.notify(f"The library failed: {type(error).__name__}: {error}", severity="error", timeout=12,
                         markup=False)
             return
-        self._show_library(entries)
+        self.app.push_screen(screen, self._library_closed)
+
+    def library_ready_soon(self) -> None:
+        """Make the library ready for `o` (`ReadyLibrary`) once the next frame is drawn:
+        called when the reading screen is furnished, after the library closes, after a
+        save. What `o` still had to make, it makes at once."""
+        if self._library_asked or self.check_action("library", ()) is False:  # the class view has none
+            return
+        if self._library is None:  # the first call: a save changes the counts, the library is made again
+            self.watch(self.app, "save_state", self._library_saved, init=False)
+        self._library_asked = True
+        self.call_after_refresh(self._prepare_library)
+
+    def _library_saved(self, state: str) -> None:
+        if state == "saved":
+            self.library_ready_soon()
+
+    def _prepare_library(self, steps: Iterator[None] | None = None) -> None:
+        """One step of `ReadyLibrary.preparing`, the next queued behind whatever came
+        meanwhile (a key). A step that fails leaves it to `o`, which says why."""
+        if steps is None:
+            self._library_asked = False  # asked again from now on, made again
+        if not self.is_attached:
+            return
+        try:
+            steps = steps or self._ready_library().preparing()
+            next(steps)
+        except StopIteration:
+            self._look_beneath()
+            return
+        except Exception:  # noqa: BLE001 - a failure `o` will report
+            return
+        self.call_later(self._prepare_library, steps)
+
+    def _look_beneath(self) -> None:
+        """Look at the screen beneath the library BENEATH_TRIES more times, one every
+        BENEATH_SETTLES seconds (`ReadyLibrary.keep_beneath`)."""
+        self._beneath_looks = BENEATH_TRIES
+        if self._beneath_timer is None:
+            self._beneath_timer = self.set_interval(BENEATH_SETTLES, self._looked_beneath)
+
+    def _looked_beneath(self) -> None:
+        self._beneath_looks -= 1
+        if self._beneath_looks <= 0 and self._beneath_timer is not None:
+            self._beneath_timer.stop()
+            self._beneath_timer = None
+        if self._library is not None:
+            self._library.keep_beneath()
+
+    def _ready_library(self) -> ReadyLibrary:
+        if self._library is None:
+            from reader.screens.library import ReadyLibrary
+
+            self._library = ReadyLibrary(self, self._load_library, self._library_state)
+        return self._library
+
+    def _library_state(self) -> tuple[object, ...]:
+        """What the library's entries depend on, read in a few microseconds: the database
+        (brought up to date first: two `stat` calls, unless another process saved), the open
+        articles and the feeds' entries."""
+        workspace = self.workspace
+        store = workspace.store
+        with store.reading():
+            seen = store.seen()
+        return seen, workspace.open_ids, tuple(workspace.feed_entries)
 
     def _load_library(self) -> LibraryEntries:
         """The library's entries, on the event loop: the catalogue reads no annotation and
@@ -74,17 +155,16 @@ class SessionActions(_ScreenBase):
         shown = current_versions(listed, lambda i: counts[i] or i in open_ids)  # not a changed file's old text
         return LibraryEntries(shown, open_ids, feed_library_entries(workspace.feed_entries, listed))
 
-    def _show_library(self, entries: LibraryEntries) -> None:
-        from reader.screens.library import FEED_PREFIX, LibraryScreen, chosen_feed_entries
+    def _library_closed(self, ids: list[str] | None) -> None:
+        if not ids:
+            self.library_ready_soon()  # for the next `o`
+            return
+        from reader.screens.library import FEED_PREFIX, chosen_feed_entries
 
-        def chosen(ids: list[str] | None) -> None:
-            if ids:
-                to_fetch = chosen_feed_entries(self.workspace.feed_entries, ids)  # by the next screen
-                store = self.workspace.store
-                found = [store.article(i) for i in ids if not i.startswith(FEED_PREFIX)]
-                self._open_articles([a for a in found if a is not None], to_fetch)
-
-        self.app.push_screen(LibraryScreen(entries), chosen)
+        to_fetch = chosen_feed_entries(self.workspace.feed_entries, ids)  # by the next screen
+        store = self.workspace.store
+        found = [store.article(i) for i in ids if not i.startswith(FEED_PREFIX)]
+        self._open_articles([a for a in found if a is not None], to_fetch)
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _open_articles(self, articles: list[Article], to_fetch: list[FeedEntry]) -> None:

@@ -50,11 +50,11 @@ def text_file(db: Path, key: str) -> Path:
 def store_texts(db: Path, texts: Iterable[str], mode: int = 0o644) -> dict[str, str]:
     """Write the texts not yet in the folder (each fsynced, then the folder once); text →
     its key. An OSError is the caller's to report: nothing names a text not written."""
-    from reader.atomic_write import fsync_folder, write_temp
+    from reader.atomic_write import fsync_folder, write_temps
 
     keys: dict[str, str] = {}
     folder = texts_folder(db)
-    wrote = False
+    to_write: list[tuple[Path, bytes]] = []
     for text in texts:
         if text in keys:
             continue
@@ -66,15 +66,22 @@ def store_texts(db: Path, texts: Iterable[str], mode: int = 0o644) -> dict[str, 
                 continue  # content-addressed: the same name holds the same text
         except FileNotFoundError:
             pass
-        if not wrote:
-            made = not folder.is_dir()
-            folder.mkdir(exist_ok=True)
-            if made:
-                fsync_folder(folder.parent)
-        os.replace(write_temp(path, blob, mode), path)
-        wrote = True
-    if wrote:
-        fsync_folder(folder)
+        to_write.append((path, blob))
+    if not to_write:
+        return keys
+    made = not folder.is_dir()
+    folder.mkdir(exist_ok=True)
+    if made:
+        fsync_folder(folder.parent)
+    temps = write_temps(to_write, mode)
+    for index, (tmp, (path, _)) in enumerate(zip(temps, to_write)):
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            for left in temps[index:]:
+                left.unlink(missing_ok=True)
+            raise
+    fsync_folder(folder)
     return keys
 
 

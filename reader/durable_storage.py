@@ -71,15 +71,8 @@ from reader.snapshot import (
 )
 from reader.record_lookups import RecordLookups
 from reader.snapshot_runs import runs_of
-from reader.snapshot_layout import (
-    Index,
-    lay_out,
-    ranges_of,
-    read_index,
-    read_range,
-    touched_articles,
-    write_index,
-)
+from reader.snapshot_layout import (Encoded, Index, lay_out, ranges_of, read_index, read_range, touched_articles,
+                                    write_index)
 
 COMPACT_MIN_BYTES = 256 * 1024
 COMPACT_MAX_BYTES = 4 * 1024 * 1024
@@ -309,8 +302,9 @@ class DurableStorage(RecordLookups, Storage):
 
     # writing ----------------------------------------------------------------------------
 
-    def append(self, changes: list[JournalEntry]) -> None:
-        """Save these changes durably: one journal append and fdatasync when possible."""
+    def append(self, changes: list[JournalEntry], encoded: Encoded | None = None) -> None:
+        """Save these changes durably: one journal append and fdatasync when possible (a
+        bulk change, a new snapshot: `encoded`, its annotation records encoded ahead)."""
         data = self.read() or {}
         if not self._journal_valid or self._generation is None:
             data = self._full()
@@ -322,11 +316,11 @@ class DurableStorage(RecordLookups, Storage):
                if table == "annotations" and doc_id in stored}
         # a bulk change (an import) as big as the journal may grow goes to a new snapshot at
         # once, not encoded as lines first (a record's line is over 64 bytes; a deletion's is not)
-        blob = b"" if len(changes) * 64 > self._compact_threshold() else encode_entries(changes, was)
+        blob = b"" if self.bulk(len(changes)) else encode_entries(changes, was)
         if not blob or len(blob) > self._compact_threshold():
             data = self._full()
             apply_entries(data, changes)
-            self.write(data)
+            self.write(data, encoded)
             return
         try:
             append_to_journal(self.journal, self._offset, blob)
@@ -349,11 +343,15 @@ class DurableStorage(RecordLookups, Storage):
     def _compact_threshold(self) -> int:
         return max(COMPACT_MIN_BYTES, min(COMPACT_MAX_BYTES, self._snapshot_size // 2))
 
-    def write(self, data: Tables) -> None:
+    def bulk(self, changes: int) -> bool:
+        """Whether so many changes go to a new snapshot at once (`append`)."""
+        return changes * 64 > self._compact_threshold()
+
+    def write(self, data: Tables, encoded: Encoded | None = None) -> None:
         """Write all the tables as a new snapshot and start an empty journal for it."""
         generation = new_generation()
         set_generation(data, generation)
-        blob, index = lay_out(data)
+        blob, index = lay_out(data, encoded)
         self._install(blob, index, generation)
         self._partial, self._index = False, None
         self._data = data
@@ -413,7 +411,7 @@ class DurableStorage(RecordLookups, Storage):
         self._offset = len(header)
         self._journal_valid = True
 
-    def _write_file(self, path: Path, blob: bytes, mode: int, *, rotate: bool) -> None:
+    def _write_file(self, path: Path, blob: bytes | Iterator[bytes], mode: int, *, rotate: bool) -> None:
         keep_backup = partial(rotate_backups, self.path) if rotate else None
         try:
             write_atomically(path, blob, mode, before_replace=keep_backup)

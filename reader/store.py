@@ -35,16 +35,8 @@ from reader.journal import JournalEntry
 from reader.article_texts import TEXT_KEY, article_from_record, article_records, is_text_key, record_without_text
 from reader.model import Annotation, Article
 from reader.record_problems import problem_line, shown_key
-from reader.snapshot_layout import touched_articles
-from reader.snapshot import (
-    KEY_FIELDS,
-    LOCK_TIMEOUT,
-    Tables,
-    backup_paths,
-    database_file,
-    is_record_key,
-    lock_for,
-)
+from reader.snapshot_layout import Encoded, encoded_record, touched_articles
+from reader.snapshot import KEY_FIELDS, LOCK_TIMEOUT, Tables, backup_paths, database_file, is_record_key, lock_for
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -391,6 +383,7 @@ class Store:
             data = self._tables()
             changes: list[JournalEntry] = []
             next_ids: dict[str, int] = {}
+            encoded: Encoded | None = {} if self._storage.bulk(len(annotations)) else None
             for table_name, record, replace in (
                 *(("articles", r, False) for r in new_articles),
                 *(("annotations", a.to_dict(), True) for a in annotations),
@@ -405,8 +398,10 @@ class Store:
                     doc_id = str(number)
                     self._storage.remember(table_name, KEY_FIELDS[table_name], record["id"], doc_id)
                 changes.append((table_name, doc_id, record))
+                if encoded is not None and table_name == "annotations":
+                    encoded[doc_id] = encoded_record(doc_id, record)  # now, while it is in the cache
             if changes:
-                self._storage.append(changes)
+                self._storage.append(changes, encoded)
                 try:
                     self._storage.compact()
                 except DatabaseError:

@@ -78,3 +78,36 @@ def test_temp_files_of_a_database_include_its_journal_s(tmp_path: Path) -> None:
     remove_temp_files(db)
     assert not any(path.exists() for path in left)
     assert all(path.exists() for path in others)
+
+
+def _many(tmp_path: Path, count: int) -> list[tuple[Path, bytes]]:
+    return [(tmp_path / f"text-{n}.txt", f"text number {n}".encode()) for n in range(count)]
+
+
+def test_many_temp_files_are_written_in_batches_each_whole_with_its_mode(tmp_path: Path) -> None:
+    files = _many(tmp_path, 10)
+    temps = reader.atomic_write.write_temps(files, 0o644, batch=3)
+    assert len(temps) == 10 and len(set(temps)) == 10
+    for tmp, (path, blob) in zip(temps, files):
+        assert tmp.parent == path.parent and tmp.name.startswith(f".{path.name}.")
+        assert tmp.read_bytes() == blob and stat.S_IMODE(tmp.stat().st_mode) == 0o644
+        assert not path.exists()  # the caller renames them
+
+
+@pytest.mark.parametrize("failing_at", [0, 4, 9])
+def test_a_failed_batch_write_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_at: int
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if len(synced) == failing_at:
+            _disk_full()
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(reader.atomic_write.os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space left"):
+        reader.atomic_write.write_temps(_many(tmp_path, 10), 0o644, batch=3)
+    assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.accessibility import MONO_THEME_NAME, Accessible
-from reader.gc_policy import settle_after_start_up
+from reader.gc_policy import IdleCollections, settle_after_start_up
 from reader.ingest.sanitize import display_line, display_text
 from reader.launch import Session
 from reader.preferences import Preferences
@@ -36,6 +37,8 @@ RETRY_SECONDS = 5.0
 """How often a failed save is tried again."""
 WATCH_SECONDS = 2.0
 """How often the database file is checked for changes by another presscheck."""
+IDLE_CHECK_SECONDS = 1.0
+"""How often the app looks whether a full cycle collection is due while idle."""
 WATCH_CLASS_SECONDS = 0.25
 """How often the teacher's live view looks at the students' live copies (a stat of each):
 a save shows within a second, re-scoring included (at most once every REFRESH_SECONDS)."""
@@ -87,6 +90,7 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
         self._apply_preferences()
         self._save_lock = asyncio.Lock()
         self._retry_timer: Timer | None = None
+        self._collections = IdleCollections()
         if session is not None:
             self._take(session)
 
@@ -152,9 +156,16 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
             return
         self._started()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collections.input_seen()
+        await super().on_event(event)
+
     def _after_first_frame(self) -> None:
         self.load_later_styles()
         settle_after_start_up()  # a full collection was a 50-70 ms hitch
+        self._collections.hold()  # full collections only while the reader is idle
+        self.set_interval(IDLE_CHECK_SECONDS, self._collections.tick, name="collect-when-idle")
         if self._signing_in is None:
             self._save_unsaved()
 

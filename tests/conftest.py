@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -21,6 +22,15 @@ SEED_FILES = ("000_1aa975c49d58f58c.txt", "001_1c2accc8ffba02b5.txt")
 def _config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty config folder for the whole run."""
     return tmp_path_factory.mktemp("config-home")
+
+
+@pytest.fixture(autouse=True)
+def collector_as_it_was():
+    """An app run holds full cycle collections for its process (`gc_policy.IdleCollections`):
+    the tests after it get the collector's thresholds back."""
+    threshold = gc.get_threshold()
+    yield
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 
 import reader.launch
 from reader.cli import run_open
-from reader.gc_policy import hold_collections
+from reader.gc_policy import NEVER, hold_collections
 
 
 class Stop(Exception):
@@ -41,6 +41,19 @@ async def test_after_the_first_frame_it_runs_again_past_what_start_up_made(make_
             await pilot.pause()
             assert gc.isenabled()
             assert gc.get_freeze_count() > 0
+            assert gc.get_threshold()[2] == NEVER  # full collections only while the reader is idle
+            assert any(timer.name == "collect-when-idle" for timer in app._timers)
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_a_key_tells_the_idle_collections_the_reader_is_at_work(make_app, monkeypatch) -> None:
+    app = make_app()
+    seen: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app._collections, "input_seen", lambda: seen.append("input"))
+        await pilot.press("down")
+        await pilot.pause()
+    assert seen

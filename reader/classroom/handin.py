@@ -108,8 +108,9 @@ def write_hand_in(
     sources = pack_sources(pack)
     known = {article.id for article in store.articles()}
     ids = sorted(set(sources) & known)
-    mine = [a for a in store.annotations() if not only_mine or a.author == author]
-    on_pack = [a for a in mine if any(t.article_id in sources for t in a.targets)]
+    # the pack's articles' annotations only (a database of a year's work is not read whole)
+    on_pack = [a for a in store.annotations(sources) if not only_mine or a.author == author]
+    mine = on_pack or [a for a in store.annotations() if not only_mine or a.author == author]
     if mine and not on_pack:
         raise UserError(
             f"none of your {len(mine)} annotation(s) are on the exercise {_pack_label(pack)}; "
@@ -163,7 +164,7 @@ def annotated_pack(store: Store, default_folder: Path) -> Pack:
     UserError saying to name the pack with --pack otherwise: handing in the wrong
     exercise's name over another exercise's annotations is worse than asking."""
     default = load_pack(default_folder)
-    annotated = {t.article_id for a in store.annotations() for t in a.targets}
+    annotated = {article for article, count in store.annotation_counts().items() if count}  # no record read
     if not annotated:
         return default
     folders: dict[Path, Path] = {default_folder.resolve(): default_folder}

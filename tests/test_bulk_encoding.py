@@ -10,34 +10,22 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reader.anchoring import describe
 from reader.durable_storage import DurableStorage
-from reader.ingest.article import article_from_text
 from reader.model import Annotation, Article
 from reader.snapshot_layout import encoded_record, lay_out, read_index
 from reader.store import Store
 
+from random_annotations import numbered_article, random_annotation  # tests/support/random_annotations.py
+
 
 def _articles(count: int) -> list[Article]:
-    return [
-        article_from_text(f"Report {n}\n\n" + " ".join(f"w{n}x{i}" for i in range(60)) + ". «Quoted» — end.\n",
-                          source=f"r{n}.txt")
-        for n in range(count)
-    ]
+    return [numbered_article(n) for n in range(count)]
 
 
 def _annotations(rng: random.Random, articles: list[Article], count: int) -> list[Annotation]:
-    made = []
-    for n in range(count):
-        chosen = rng.sample(articles, rng.choice((1, 1, 2)))
-        targets = []
-        for article in chosen:
-            start = rng.randrange(0, len(article.text) - 30)
-            targets.append(describe(article.id, article.text, start, start + rng.randint(3, 25)))
-        kind = "claim" if len(targets) == 1 else "contradiction"
-        made.append(Annotation(kind=kind, targets=tuple(targets), author=f"student {n % 3}",
-                               tags=("numbers",) if n % 2 else (), note="a\nnote \u202e" * (n % 3)))
-    return made
+    return [random_annotation(rng, articles, author=f"student {n % 3}", tags=("numbers",) if n % 2 else (),
+                              note="a\nnote \u202e" * (n % 3))
+            for n in range(count)]
 
 
 def _laid_out_again(path: Path) -> tuple[bytes, object]:

@@ -18,31 +18,18 @@ from textual.widgets import OptionList
 
 import reader.catalogue
 from reader.errors import DatabaseError
-from reader.ingest import article_from_text
 from reader.screens.library import ArticleChecklist, LibraryEntries, LibraryEntry, LibraryScreen, library_entry
 from reader.screens.reading import ReadingScreen
-from reader.store import Store
 from reader.widgets.backdrop import Backdrop
 
 from pilots import settle  # tests/support/pilots.py
+from stored_library import stored_library  # tests/support/stored_library.py
 
 STORED = 300
 
 
 def _stored(db_path, count: int = STORED) -> None:
-    """`count` short articles in the database the app opens: most titled, every third
-    untitled (named by its file, shown with its opening words)."""
-    articles = []
-    for index in range(count):
-        if index % 3:
-            text = f"Stored article {index:04d}\n\nIts text, number {index}. Another sentence."
-        else:
-            text = f"An untitled article, number {index}, opens like this. More text follows."
-        articles.append(article_from_text(text, f"/library/untitled-{index:04d}.txt"))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(db_path)
-    store.put_many(articles)
-    store.close()
+    stored_library(db_path, count)
 
 
 def _cells(strips) -> list[list[tuple[str, object]]]:
@@ -75,12 +62,10 @@ async def test_a_big_library_words_and_makes_only_the_lines_it_draws(make_app, d
 
 
 async def test_each_entry_is_one_line_as_textual_lays_it_out(make_app, db_path):
-    _stored(db_path, 40)
-    store = Store.open(db_path)
-    store.put_many([article_from_text("標題" * 40 + "\n\nA wide title, cut to the room.", "/library/wide.txt"),
-                    article_from_text("A\ttab and a\x1b[2J bell\x07 in a very long title that goes on and on\n\nText.",
-                                      "/library/hostile.txt")])
-    store.close()
+    stored_library(db_path, 40, [
+        ("標題" * 40 + "\n\nA wide title, cut to the room.", "/library/wide.txt"),
+        ("A\ttab and a\x1b[2J bell\x07 in a very long title that goes on and on\n\nText.", "/library/hostile.txt"),
+    ])
     app = make_app()
     async with app.run_test(size=(40, 12)) as pilot:
         await settle(pilot)

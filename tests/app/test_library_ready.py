@@ -13,7 +13,6 @@ from textual.widgets import SelectionList
 
 import reader.catalogue
 from reader.anchoring import describe
-from reader.ingest import article_from_text
 from reader.model import Annotation
 from reader.screens.library import ArticleChecklist, LibraryScreen, ReadyLibrary
 from reader.screens.reading import ReadingScreen
@@ -21,27 +20,15 @@ from reader.store import Store
 from reader.widgets.backdrop import Beneath
 
 from pilots import settle  # tests/support/pilots.py
+from stored_library import stored_library  # tests/support/stored_library.py
 
 HOSTILE = "A\ttab and a\x1b[2J bell\x07 in a very long title that goes on and on"
 
 
 def _stored(db_path, count: int) -> list:
-    """`count` short articles in the database the app opens (every third untitled, shown
-    with its opening words), then one with a wide title and one with control characters."""
-    articles = []
-    for index in range(count):
-        if index % 3:
-            text = f"Stored article {index:04d}\n\nIts text, number {index}. Another sentence."
-        else:
-            text = f"An untitled article, number {index}, opens like this. More text follows."
-        articles.append(article_from_text(text, f"/library/untitled-{index:04d}.txt"))
-    articles.append(article_from_text("標題" * 40 + "\n\nA wide title, cut to the room.", "/library/wide.txt"))
-    articles.append(article_from_text(f"{HOSTILE}\n\nText.", "/library/hostile.txt"))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(db_path)
-    store.put_many(articles)
-    store.close()
-    return articles
+    """`count` stored articles, then one with a wide title and one with control characters."""
+    return stored_library(db_path, count, [("標題" * 40 + "\n\nA wide title, cut to the room.", "/library/wide.txt"),
+                                           (f"{HOSTILE}\n\nText.", "/library/hostile.txt")])
 
 
 async def _until(pilot, condition, rounds: int = 400) -> None:

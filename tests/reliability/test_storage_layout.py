@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.anchoring import describe
 from reader.article_texts import texts_folder
-from reader.model import Annotation, Article
+from reader.model import Annotation
 from reader.snapshot_layout import index_path, read_index
 from reader.store import STORE_SCHEMA, Store, backup_paths
+
+from random_annotations import numbered_article, random_annotation  # tests/support/random_annotations.py
 
 V1 = Path(__file__).parent.parent / "data" / "databases" / "v1"
 
@@ -75,23 +76,6 @@ def test_the_first_command_on_an_old_database_may_be_a_read(tmp_path: Path) -> N
     assert Store.open(db).get_meta("schema_version") == STORE_SCHEMA
 
 
-def _article(index: int) -> Article:
-    from reader.ingest.article import article_from_text
-
-    words = " ".join(f"word{index}x{n}" for n in range(80))
-    return article_from_text(f"Article number {index}\n\n{words}. Second sentence of {index}.\n", source=f"a{index}.txt")
-
-
-def _random_annotation(rng: random.Random, articles: list[Article]) -> Annotation:
-    chosen = rng.sample(articles, rng.choice((1, 1, 2)))
-    targets = []
-    for article in chosen:
-        start = rng.randrange(0, len(article.text) - 30)
-        targets.append(describe(article.id, article.text, start, start + rng.randint(5, 25)))
-    kind = "claim" if len(targets) == 1 else "contradiction"
-    return Annotation(kind=kind, targets=tuple(targets), author="t", relation="contradicts" if kind != "claim" else "")
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_reading_a_few_articles_sees_what_reading_everything_sees(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -112,7 +96,7 @@ def test_reading_a_few_articles_sees_what_reading_everything_sees(
     monkeypatch.setattr(reader.snapshot_fold, "fold_layout", counted)
     rng = random.Random(seed)
     db = tmp_path / "annotations.json"
-    articles = [_article(i) for i in range(8)]
+    articles = [numbered_article(i) for i in range(8)]
     writer, other = Store.open(db), Store(db)
     writer.put_many(articles)
     truth: dict[str, Annotation] = {}
@@ -120,12 +104,12 @@ def test_reading_a_few_articles_sees_what_reading_everything_sees(
         action = rng.random()
         who = writer if rng.random() < 0.7 else other
         if action < 0.5 or not truth:
-            made = _random_annotation(rng, articles)
+            made = random_annotation(rng, articles)
             who.put_annotation(made)
             truth[made.id] = made
         elif action < 0.7:
             old = truth[rng.choice(sorted(truth))]
-            moved = _random_annotation(rng, articles)
+            moved = random_annotation(rng, articles)
             edited = Annotation(kind=moved.kind, targets=moved.targets, author=old.author, id=old.id,
                                 relation=moved.relation, created=old.created, note=f"step {step}")
             who.annotations(t.article_id for t in old.targets)  # as the app: its articles are open
@@ -142,7 +126,7 @@ def test_reading_a_few_articles_sees_what_reading_everything_sees(
             on_file = json.loads(db.read_bytes())["annotations"]
             assert {r["id"] for r in on_file.values()} == set(truth), f"step {step}: the file after a fold"
         else:
-            batch = [_random_annotation(rng, articles) for _ in range(3)]
+            batch = [random_annotation(rng, articles) for _ in range(3)]
             who.put_many(annotations=batch)  # as an import does
             truth.update({a.id: a for a in batch})
         reader_ = Store(db)
@@ -168,12 +152,12 @@ def test_the_library_lists_every_article_with_its_count_without_reading_texts(
     from reader.catalogue import catalogue
 
     db = tmp_path / "annotations.json"
-    articles = [_article(i) for i in range(5)]
+    articles = [numbered_article(i) for i in range(5)]
     store = Store.open(db)
     rng = random.Random(3)
-    made = [_random_annotation(rng, articles) for _ in range(30)]
+    made = [random_annotation(rng, articles) for _ in range(30)]
     store.put_many(articles, made)
-    store.put_annotation(_random_annotation(rng, articles))  # one in the journal too
+    store.put_annotation(random_annotation(rng, articles))  # one in the journal too
     read: list[str] = []
     real_read = reader.article_texts.read_text
     monkeypatch.setattr(reader.article_texts, "read_text", lambda db, key: read.append(key) or real_read(db, key))
@@ -194,9 +178,9 @@ def test_an_index_that_lies_about_a_run_still_gives_every_annotation_once(tmp_pa
 
     rng = random.Random(7)
     db = tmp_path / "annotations.json"
-    articles = [_article(i) for i in range(4)]
+    articles = [numbered_article(i) for i in range(4)]
     store = Store.open(db)
-    store.put_many(articles, [_random_annotation(rng, articles) for _ in range(40)])
+    store.put_many(articles, [random_annotation(rng, articles) for _ in range(40)])
     truth = {a.id: a for a in store.annotations()}
     store.close()
     index = read_index(db)

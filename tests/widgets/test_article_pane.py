@@ -14,6 +14,8 @@ from reader.anchoring import describe
 from reader.model import Annotation, Article, article_id_for
 from reader.widgets.article_pane import ArticlePane
 
+from pane_host import PaneHost  # tests/support/pane_host.py
+
 TEXT = (
     "Bridge closed on Monday. Inspectors found cracked cables.\n\n"
     "The mayor said it reopens in May.\n\n"
@@ -40,7 +42,7 @@ def annotation(kind: str, quote: str) -> Annotation:
     return Annotation(kind, (describe(ARTICLE.id, TEXT, *span(quote)),), "tester", note="n" if kind == "note" else "")
 
 
-class Host(App[None]):
+class Host(PaneHost):
     """One focused pane; each highlight kind its own background, so that they can be told
     apart in what is drawn."""
 
@@ -54,16 +56,7 @@ class Host(App[None]):
     """
 
     def __init__(self, annotations: list[Annotation] | None = None) -> None:
-        super().__init__()
-        self.annotations = annotations or []
-
-    def compose(self) -> ComposeResult:
-        yield ArticlePane(ARTICLE)
-
-    def on_mount(self) -> None:
-        pane = self.query_one(ArticlePane)
-        pane.set_annotations(self.annotations)
-        pane.focus()
+        super().__init__(ARTICLE, annotations or [])
 
 
 def chosen(messages: list[object]) -> list[tuple[int, int]]:

@@ -17,6 +17,8 @@ from reader.widgets.article_pane import ArticlePane
 from reader.widgets.highlight_index import Highlight, HighlightIndex
 from reader.widgets.sidebar_list import SidebarList
 
+import pane_host  # tests/support/pane_host.py
+
 TEXT = "\n\n".join(
     " ".join(f"Paragraph {p} sentence {s} says the bridge reopens in May." for s in range(4)) for p in range(60)
 )
@@ -55,18 +57,9 @@ def test_the_index_finds_what_a_scan_of_every_highlight_finds():
     assert len(index) == 600 and list(index) == in_order
 
 
-class PaneHost(App[None]):
+class PaneHost(pane_host.PaneHost):
     def __init__(self, annotations: list[Annotation]) -> None:
-        super().__init__()
-        self.annotations = annotations
-
-    def compose(self) -> ComposeResult:
-        yield ArticlePane(ARTICLE)
-
-    def on_mount(self) -> None:
-        pane = self.query_one(ArticlePane)
-        pane.set_annotations(self.annotations)
-        pane.focus()
+        super().__init__(ARTICLE, annotations)
 
 
 def paragraph(number: int) -> Annotation:
@@ -132,14 +125,18 @@ class SidebarHost(App[None]):
         yield AnnotationSidebar()
 
 
+async def showing(pilot, annotations: list[Annotation]) -> tuple[AnnotationSidebar, SidebarList]:
+    """The host's sidebar showing `annotations`, and its list."""
+    sidebar = pilot.app.query_one(AnnotationSidebar)
+    sidebar.show(annotations)
+    await pilot.pause()
+    return sidebar, sidebar.query_one(SidebarList)
+
+
 async def test_moving_the_sidebar_highlight_repaints_only_the_entry_left_and_the_one_reached():
-    annotations = many(300)
     app = SidebarHost()
     async with app.run_test(size=(60, 40)) as pilot:
-        sidebar = app.query_one(AnnotationSidebar)
-        sidebar.show(annotations)
-        await pilot.pause()
-        entries = sidebar.query_one(SidebarList)
+        sidebar, entries = await showing(pilot, many(300))
         entries.focus()
         entries.highlighted = 1  # the first claim, under its heading
         await pilot.pause()
@@ -163,10 +160,7 @@ async def test_listing_the_annotations_again_wraps_only_the_entries_that_changed
     annotations = many(300)
     app = SidebarHost()
     async with app.run_test(size=(60, 40)) as pilot:
-        sidebar = app.query_one(AnnotationSidebar)
-        sidebar.show(annotations)
-        await pilot.pause()
-        entries = sidebar.query_one(SidebarList)
+        sidebar, entries = await showing(pilot, annotations)
         listed = {option.id: option for option in entries.options if option.id}
         wrapped: list[str] = []  # entries measured (their lines counted at the list's width)
         height = SidebarList._entry_height

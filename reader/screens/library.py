@@ -174,10 +174,10 @@ def chosen_feed_entries(entries: list[FeedEntry], ids: list[str]) -> list[FeedEn
 
 
 def collections_held_until_drawn(app: App[object]) -> None:
-    """No cycle collection from `o` until the library is on screen: as at start-up
-    (`reader.gc_policy`), a full collection walks every object made since the app settled,
-    the reading screen's drawn rows among them (30-100 ms on a 2-core machine), and
-    opening the library makes enough objects to set one off. It runs once it is drawn."""
+    """No cycle collection from `o` until the library is on screen: opening it makes
+    enough objects to set off the young generations' collections, a few milliseconds in
+    the way of its first frame (full ones wait for the reader to be idle anyway,
+    `reader.gc_policy.IdleCollections`). They run once it is drawn."""
     if gc.isenabled():  # not when held for the app's start, which lets it run again
         gc.disable()
         app.call_after_refresh(gc.enable)  # after the screen on top (the library) is drawn

@@ -355,12 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = preload(config["preload"])
     css_shared = share_parsed_css()
     warmed = None
+    threshold = gc.get_threshold()
     if config.get("warm_args") is not None:
         try:
             warm_up(config["warm_args"])
             warmed = "done"
         except (Exception, SystemExit) as error:  # noqa: BLE001 - still a warm zygote without it
             warmed = f"failed ({type(error).__name__}: {error})"
+    gc.set_threshold(*threshold)  # the warm-up app held full collections for its process (`gc_policy`)
     asyncio_policy_reset()
     if threads() != 1:
         raise SystemExit(f"fork_zygote: {threads()} threads after warming up; forking is not safe")
@@ -370,7 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()  # the children's collections never walk (and so never copy) these pages
     zygote.send({"ready": True, "pid": zygote.pid, "modules": len(sys.modules), "not_preloaded": failed,
                  "css_shared": css_shared,
-                 "warm_up": warmed, "seconds": round(time.monotonic() - started, 3), "stray_fds": stray})
+                 "warm_up": warmed, "seconds": round(time.monotonic() - started, 3), "stray_fds": stray,
+                 "gc_threshold": list(gc.get_threshold())})
     zygote.serve()
     return 0
 

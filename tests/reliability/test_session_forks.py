@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from reader.gc_policy import NEVER
 from reader.session_forks import DEFAULT_PRELOAD, UNKNOWN_STATUS, ForkedProcess, ForkServer, ForkServerError
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -154,6 +155,8 @@ async def server():
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_forked_session_shows_its_first_screen_and_quits(warm_server, tmp_path):
     assert warm_server.alive and warm_server.ready["stray_fds"] == []
+    assert warm_server.ready["warm_up"] == "done"
+    assert warm_server.ready["gc_threshold"][2] != NEVER  # the warm-up app's hold ended with it
     process = await warm_server.spawn(app_args(tmp_path), SIZE)
     await first_screen(process)
     process.stdin.write(quit_packet())

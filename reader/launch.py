@@ -183,7 +183,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     by_raw = _StoredByRaw(existing) if existing else {}
     stamps = FileStamps.from_meta(existing.get_meta(STAMPS_KEY)) if existing else FileStamps()
     found = _collect(paths, KnownArticles(by_raw, stamps))
-    store = existing or Store.open(db)
+    store = existing or Store.open(db, on_first_write=defer_writes)  # a new one made after the first frame
     pack = found.pack
     articles = unique_articles(found.articles)
     stored_ids = by_raw.found if isinstance(by_raw, _StoredByRaw) else set()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from reader.journal import JournalEntry
 from reader.article_texts import TEXT_KEY, article_from_record, article_records, is_text_key, record_without_text
 from reader.model import Annotation, Article
 from reader.record_problems import problem_line, shown_key
+from reader.store_migrations import MIGRATIONS
 from reader.snapshot_layout import Encoded, encoded_record, touched_articles
 from reader.snapshot import KEY_FIELDS, LOCK_TIMEOUT, Tables, backup_paths, database_file, is_record_key, lock_for
 
@@ -48,25 +49,6 @@ snapshot laid out with an index (`reader.snapshot_layout`). Not the export forma
 `model.STORE_SCHEMA`."""
 
 
-def _texts_apart(data: Tables, path: os.PathLike[str]) -> Tables:
-    """Schema 1 → 2: every article's text moved to its own file; the record names it."""
-    from pathlib import Path
-
-    from reader.article_texts import store_texts
-
-    articles = data.get("articles") or {}
-    texts = [r["text"] for r in articles.values() if isinstance(r, dict) and isinstance(r.get("text"), str)]
-    keys = store_texts(Path(path), texts)
-    for doc_id, record in articles.items():
-        if isinstance(record, dict) and isinstance(record.get("text"), str):
-            articles[doc_id] = record_without_text(record, keys[record["text"]])
-    return data
-
-
-MIGRATIONS: dict[int, Callable[[Tables, os.PathLike[str]], Tables]] = {1: _texts_apart}
-"""Schema N → N+1 upgrades of the whole database, applied on open (the file as it was is
-kept as `.bak.1` first). A change to the stored shape adds its step here and bumps
-STORE_SCHEMA."""
 INDEX_MIN_BYTES = 1024 * 1024
 """A snapshot without an index that describes it is written again with one on open, when
 it is larger than this (smaller ones read whole in a few milliseconds)."""
@@ -77,6 +59,9 @@ saves flat out can change the files under every try)."""
 
 class Store:
     """Articles, annotations and settings of one database file."""
+
+    _unmade = False
+    """Whether the database is yet to be made by its first write (`open(on_first_write=True)`)."""
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = database_file(path)
@@ -103,10 +88,12 @@ class Store:
         return [line for lines in self._problems.values() for line in lines]
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, on_first_write: bool = False) -> Store:
         """Open (and with `create`, make) a database, refusing a bad or newer file, and a
         folder, FIFO, socket or device at once. A symbolic link is followed. A missing file
-        whose backups are beside it is not made anew (that would hide them): `db recover`."""
+        whose backups are beside it is not made anew (that would hide them): `db recover`.
+        `on_first_write`: a missing database is made by its first write (the app's first
+        frame waits for no lock and no fsync); until then it reads as empty."""
         path = database_file(path)
         if not path.exists():
             backups = [backup.name for backup in backup_paths(path) if os.path.lexists(backup)]
@@ -124,9 +111,20 @@ class Store:
             except OSError as error:
                 raise DatabaseError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
         store = cls(path)
+        if on_first_write and not path.exists():
+            store._unmade = True
+            return store
         version = store.get_meta("schema_version")
         if type(version) is int and version == STORE_SCHEMA and not temp_files(path) and store._indexed():
             return store  # nothing to set up: no lock taken (`True == 1`, hence the type)
+        store._set_up(create)
+        if store._storage.snapshot_size > INDEX_MIN_BYTES:
+            store._storage.forget()  # a migration or a new index held every record: read through it
+        return store
+
+    def _set_up(self, create: bool) -> None:
+        """Make, migrate or index the database as needed, under its lock."""
+        store, path = self, self.path
         with store.transaction():
             version = store.get_meta("schema_version")
             if version is None:
@@ -147,9 +145,6 @@ class Store:
             elif not store._indexed():
                 store._storage.write(store._storage._full())  # an index for it (lost in a kill, or hand-edited)
             remove_temp_files(path)  # left by writers killed mid-save; we hold the lock
-        if store._storage.snapshot_size > INDEX_MIN_BYTES:
-            store._storage.forget()  # a migration or a new index held every record: read through it
-        return store
 
     def _indexed(self) -> bool:
         """Whether the snapshot is read through an index, or small enough not to need one."""
@@ -183,6 +178,9 @@ class Store:
                 with self._file_lock:
                     self._lock_depth += 1
                     try:
+                        if self._unmade:  # `open(on_first_write=True)`: made now (or by another meanwhile)
+                            self._unmade = False
+                            self._set_up(create=True)
                         yield
                     except BaseException:
                         self._storage.forget()

@@ -151,3 +151,42 @@ def test_the_file_is_a_tinydb_database_tinydb_itself_reads(tmp_path):
     store.put_annotation(claim)
     [record] = TinyDB(path, storage=DurableStorage).table("annotations").all()
     assert record["id"] == claim.id
+
+
+def test_a_database_opened_to_be_made_by_its_first_write_reads_empty_till_then(tmp_path) -> None:
+    from reader.ingest.article import article_from_text
+    from reader.store import STORE_SCHEMA
+
+    path = tmp_path / "new" / "annotations.json"
+    store = Store.open(path, on_first_write=True)
+    assert store.articles() == [] and store.annotations() == [] and store.get_meta("author") is None
+    assert list(path.parent.iterdir()) == []  # no file, no lock file: nothing written yet
+    article = article_from_text("A title\n\nA first sentence. A second one.", "a.txt")
+    store.put_article(article)
+    assert store.get_meta("schema_version") == STORE_SCHEMA
+    store.close()
+    again = Store.open(path, create=False)
+    assert [a.id for a in again.articles()] == [article.id]
+    assert again.get_meta("schema_version") == STORE_SCHEMA
+
+
+def test_a_database_made_by_another_meanwhile_is_kept_by_the_first_write(tmp_path) -> None:
+    path = tmp_path / "annotations.json"
+    late = Store.open(path, on_first_write=True)
+    other = Store.open(path)  # another presscheck made it and saved first
+    other.put_annotation(_claim("theirs"))
+    other.close()
+    late.put_annotation(_claim("mine"))
+    assert sorted(a.tags[0] for a in Store.open(path, create=False).annotations()) == ["mine", "theirs"]
+
+
+def test_a_newer_database_made_meanwhile_refuses_the_first_write(tmp_path) -> None:
+    path = tmp_path / "annotations.json"
+    late = Store.open(path, on_first_write=True)
+    newer = Store.open(path)
+    newer.set_meta("schema_version", 99)
+    newer.close()
+    with pytest.raises(DatabaseError, match="newer presscheck"):
+        late.put_annotation(_claim())
+    left = Store(path)  # read as it is, not opened (it is newer)
+    assert left.get_meta("schema_version") == 99 and left.annotations() == []  # nothing written

@@ -56,6 +56,15 @@ def test_the_articles_read_anew_wait_and_the_stored_ones_do_not(tmp_path: Path) 
     session.store.close()
 
 
+def test_a_new_database_is_made_by_the_first_save_after_the_first_frame(tmp_path: Path) -> None:
+    path, db = _file(tmp_path, "new.txt", OTHER), tmp_path / "db" / "annotations.json"
+    session = prepare_session([str(path)], db, "ann", defer_writes=True)
+    assert not db.exists() and list(db.parent.iterdir()) == []  # no file, no lock, no fsync before it
+    session.save_unsaved()
+    assert _stored_ids(db) == {session.articles[0].id}
+    session.store.close()
+
+
 def test_without_deferring_everything_is_saved_at_once(tmp_path: Path) -> None:
     path, db = _file(tmp_path, "new.txt", OTHER), tmp_path / "db.json"
     session = prepare_session([str(path)], db, "ann")

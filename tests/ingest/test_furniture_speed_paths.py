@@ -18,6 +18,7 @@ from reader.ingest.furniture import (
     find_furniture,
     lowerable,
     rules_from_toml,
+    without_captures,
 )
 
 BODY = (
@@ -44,13 +45,7 @@ def _one_by_one(text: str) -> list[str | None]:
 
 
 def _lines(text: str) -> list[str | None]:
-    rules = default_rules()
-    lines = text.split("\n")
-    starts, at = [], 0
-    for line in lines:
-        starts.append(at)
-        at += len(line) + 1
-    return rules.match_lines(lines, text, starts)
+    return default_rules().match_lines(text.split("\n"), text)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -101,6 +96,7 @@ def test_caseless_extras_are_the_only_letters_lower_does_not_fold() -> None:
     ("^(?#a comment | with a bar)x", True),
     ("^(?# unclosed", False),
     ("^(a", False),
+    ("^a)(b", False),
     ("(cookie)", False),
     ("a^b", False),
 ])
@@ -177,3 +173,92 @@ def test_rules_not_lowerable_are_matched_without_lowering() -> None:
     for line in ["abc", "ABC", "Ab", "ab", "AB!", "{x}", ""]:
         expected = next((name for name, pattern in alone if line and pattern.search(line)), None)
         assert rules.match(line) == expected, line
+
+
+def _plain_find_furniture(text: str) -> tuple[tuple[int, int], ...]:
+    """`find_furniture` written plainly: each line against each rule alone, the tail found
+    walking back from the end, the ranges merged."""
+    rules = default_rules()
+    lines = text.split("\n")
+    names = _one_by_one(text)
+    starts = [sum(len(line) + 1 for line in lines[:index]) for index in range(len(lines))]
+    tail = None
+    body_before_tail = False
+    for index in range(len(lines) - 1, -1, -1):
+        if names[index] is not None:
+            if names[index] not in rules.inline:
+                tail = index
+            continue
+        if lines[index].strip() and len(lines[index].split()) > rules.tail_max_words:
+            body_before_tail = True
+            break
+    if tail is not None and not body_before_tail and len(text) - starts[tail] > len(text) // 4:
+        tail = None
+    ranges = [(starts[tail], len(text))] if tail is not None else []
+    ranges += [(starts[index], starts[index] + len(lines[index]))
+               for index in range(len(lines) if tail is None else tail) if names[index] is not None]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _long_text(rng: random.Random, count: int, ascii_only: bool = False) -> str:
+    """A long article of body paragraphs (ASCII, with curly quotes, with a letter a caseless
+    pattern takes for an ASCII one), blank lines and furniture lines in every case.
+    `ascii_only`: ASCII lines only (the lines holding `needs` words are then found in the
+    whole text at once)."""
+    words = ("share", "read", "more", "cookies", "follow", "the", "Twitter", "newsletter", "“quoted”",
+             "İstanbul", "ſhare", "accept", "all", "on", "line", "4", "—", "Sign", "up", "Cookie", "policy")
+    lines = LINES
+    if ascii_only:
+        words = tuple(word for word in words if word.isascii())
+        lines = [line for line in LINES if line.isascii()]
+    made = []
+    for _ in range(count):
+        pick = rng.random()
+        if pick < 0.3:
+            made.append(rng.choice(lines))
+        elif pick < 0.4:
+            line = rng.choice(lines)
+            made.append("".join(char.upper() if rng.random() < 0.5 else char.lower() for char in line))
+        elif pick < 0.5:
+            made.append("")
+        else:
+            made.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))))
+    return "\n".join(made)
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_long_text_gets_what_each_rule_alone_gives(seed: int, ascii_only: bool) -> None:
+    """The joined pattern without groups, the rules alone for the lines it matches, the
+    `needs` word looked for in the whole text at once: the same names, the same ranges."""
+    text = _long_text(random.Random(seed), 3000, ascii_only)
+    assert len(text) > 100_000
+    assert _lines(text) == _one_by_one(text)
+    assert find_furniture(text) == _plain_find_furniture(text)
+
+
+def test_a_long_text_without_furniture_has_none() -> None:
+    rng = random.Random(7)
+    text = "\n\n".join(" ".join(rng.choice(BODY.split()) for _ in range(60)) for _ in range(2000))
+    assert find_furniture(text) == _plain_find_furniture(text) == ()
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^(share( this( article| story| post)?)?|tweet)\s*:?$",
+    r"^[(]x(y)\(z\)$",
+    r"^[]()]+(a|b)$",
+    r"^(?:a|(b))(?i:c)(?#(comment)d$",
+    r"^(?=x)(x)\d+$",
+])
+def test_without_captures_matches_the_same_lines_and_captures_nothing(pattern: str) -> None:
+    plain = without_captures(pattern)
+    assert re.compile(plain).groups == 0
+    for line in ["share this story", "Share", "tweet :", "(xy(z)", "xy(z)", "(x)a", "]]b", "bc", "aC",
+                 "bcd", "x12", "x", "", "y"]:
+        assert bool(re.match(plain, line, re.IGNORECASE)) == bool(re.match(pattern, line, re.IGNORECASE)), line

@@ -9,11 +9,12 @@ the caller keeps it with its old selectors, it is never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from typing import TYPE_CHECKING
 
 from reader.model import Anchor, Target, TextPositionSelector, TextQuoteSelector
+from reader.records import record
 
 if TYPE_CHECKING:
     from rapidfuzz.distance import Levenshtein
@@ -33,7 +34,7 @@ LOCAL_WINDOW = 2000
 """A fuzzy search looks this far around the old position before searching the whole text."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """Where a quote was found: a span, how sure (0..1), and whether it is where it was."""
 
@@ -41,6 +42,12 @@ class Match:
     end: int
     score: float
     anchor: Anchor
+
+    def __init__(self, start: int, end: int, score: float, anchor: Anchor) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "anchor", anchor)
 
 
 def describe(article_id: str, text: str, start: int, end: int) -> Target:

@@ -10,14 +10,14 @@ from the same source are re-anchored on it and saved; the old text stays in the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from reader.anchoring import reanchor
 from reader.model import ANCHORS, Anchor, Annotation, Article
+from reader.records import record
 from reader.store import Store
 
 
-@dataclass
+@record()
 class Followed:
     """What happened to one changed file's annotations."""
 
@@ -25,6 +25,12 @@ class Followed:
     exact: int = 0
     moved: int = 0
     orphaned: int = 0
+
+    def __init__(self, article: Article, exact: int = 0, moved: int = 0, orphaned: int = 0) -> None:
+        self.article = article
+        self.exact = exact
+        self.moved = moved
+        self.orphaned = orphaned
 
     @property
     def total(self) -> int:
@@ -45,6 +51,10 @@ def _worst(anchors: Iterable[Anchor]) -> Anchor:
 
 def _follow(annotation: Annotation, old_ids: set[str], article: Article) -> tuple[Annotation, Anchor]:
     """`annotation` with its targets on `old_ids` placed on `article`, and how they landed."""
+    # imported here: every start imports this module, and only a file that changed since it
+    # was annotated needs the anchoring (nothing else loads it before the first frame)
+    from reader.anchoring import reanchor
+
     targets = []
     landed: list[Anchor] = []
     for target in annotation.targets:

@@ -8,7 +8,7 @@ server never holds up the start. The app keeps what is open later in a `Workspac
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from reader.ingest.urls import is_url
 from reader.ingest.sources import Known, load_file, open_path
 from reader.ingest.stamps import STAMPS_KEY, FileStamps, KnownArticles
 from reader.model import Annotation, Article
+from reader.records import FROM_FACTORY, record
 from reader.store import Store
 
 # `reader.classroom.pack` (two dataclasses) is loaded when a pack is opened or its defaults are
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 MAX_OPEN = 4
 """Articles opened side by side at the start; the others wait in the library."""
 
-@dataclass
+@record()
 class Session:
     """One reading session as it starts: where annotations are kept, who makes them, the
     exercise; the articles to open first (later ones are the workspace's)."""
@@ -89,6 +90,50 @@ class Session:
     """Writes `prepare_session(defer_writes=True)` left for after the first frame: the
     articles read anew, the files' stamps, the name to remember (the app queues them once
     it is drawn)."""
+    furniture_later: FurnitureLater | None = None
+    """The articles read anew, drawn at the first frame without their page furniture, which
+    the app finds just after it (`prepare_session(defer_writes=True)`)."""
+
+    def __init__(
+        self, store: Store, articles: list[Article], author: str, pack_tags: tuple[Tag, ...] = (),
+        pack_relations: tuple[str, ...] = (), annotations: list[Annotation] = FROM_FACTORY,
+        pack: Pack | None = None, notices: list[str] = FROM_FACTORY,
+        to_fetch: list[str | FeedEntry] = FROM_FACTORY, feed_entries: list[FeedEntry] = FROM_FACTORY,
+        read_only: bool = False, heat: dict[str, list[tuple[int, int, int]]] = FROM_FACTORY,
+        heat_students: int = 0, banner: str = "", remember_author: bool = True,
+        key_mode: KeyMode | None = None, students: tuple[str, ...] = (), class_report: Report | None = None,
+        badges: dict[str, str] = FROM_FACTORY, follow_up: Callable[[], object] | None = None,
+        lesson: LiveLesson | None = None, hand_in_folder: Path | None = None, seat: Seat | None = None,
+        candidates: list[Candidate] = FROM_FACTORY, live_class: LiveClass | None = None,
+        unsaved: list[Callable[[], object]] = FROM_FACTORY, furniture_later: FurnitureLater | None = None
+    ) -> None:
+        self.store = store
+        self.articles = articles
+        self.author = author
+        self.pack_tags = pack_tags
+        self.pack_relations = pack_relations
+        self.annotations = [] if annotations is FROM_FACTORY else annotations
+        self.pack = pack
+        self.notices = [] if notices is FROM_FACTORY else notices
+        self.to_fetch = [] if to_fetch is FROM_FACTORY else to_fetch
+        self.feed_entries = [] if feed_entries is FROM_FACTORY else feed_entries
+        self.read_only = read_only
+        self.heat = {} if heat is FROM_FACTORY else heat
+        self.heat_students = heat_students
+        self.banner = banner
+        self.remember_author = remember_author
+        self.key_mode = key_mode
+        self.students = students
+        self.class_report = class_report
+        self.badges = {} if badges is FROM_FACTORY else badges
+        self.follow_up = follow_up
+        self.lesson = lesson
+        self.hand_in_folder = hand_in_folder
+        self.seat = seat
+        self.candidates = [] if candidates is FROM_FACTORY else candidates
+        self.live_class = live_class
+        self.unsaved = [] if unsaved is FROM_FACTORY else unsaved
+        self.furniture_later = furniture_later
 
     def save_unsaved(self) -> None:
         """Run the writes left in `unsaved` now (the app stopped before taking them)."""

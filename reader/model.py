@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
+
+from reader.records import FROM_FACTORY, record
 
 SCHEMA_VERSION = 1
 """Version of every stored and exported document; bump it with a migration."""
@@ -52,6 +54,14 @@ def _not_object(value: Any, what: str) -> ValueError:
     return ValueError(f"{what} is {_shown(value)}, not an object")
 
 
+_set = object.__setattr__  # how a frozen record's `__init__` sets its fields, as a dataclass's does
+
+
+def new_id() -> str:
+    """A new annotation's id: a random UUID."""
+    return str(uuid.uuid4())
+
+
 def now_iso() -> str:
     """The current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -64,7 +74,7 @@ def article_id_for(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Article:
     """One article in canonical text, with the metadata found while ingesting it."""
 
@@ -79,6 +89,22 @@ class Article:
     raw_sha256: str = ""
     site: str = ""
     """The site or publication a page came from (HTML metadata, a feed's title)."""
+
+    def __init__(
+        self, id: str, title: str, text: str, source: str = "", byline: str = "", published: str = "",
+        added_at: str = FROM_FACTORY, furniture: tuple[tuple[int, int], ...] = (), raw_sha256: str = "",
+        site: str = ""
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "text", text)
+        _set(self, "source", source)
+        _set(self, "byline", byline)
+        _set(self, "published", published)
+        _set(self, "added_at", now_iso() if added_at is FROM_FACTORY else added_at)
+        _set(self, "furniture", furniture)
+        _set(self, "raw_sha256", raw_sha256)
+        _set(self, "site", site)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -137,15 +163,24 @@ class Article:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextPositionSelector:
     """Start and end in code points of the article's canonical text."""
 
     start: int
     end: int
 
+    def __init__(self, start: int, end: int) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
 
-@dataclass(frozen=True)
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.start, self.end) == (other.start, other.end)
+        return NotImplemented
+
+
+@record(frozen=True)
 class TextQuoteSelector:
     """The quoted text with up to 32 characters of context on each side."""
 
@@ -153,8 +188,18 @@ class TextQuoteSelector:
     prefix: str = ""
     suffix: str = ""
 
+    def __init__(self, exact: str, prefix: str = "", suffix: str = "") -> None:
+        _set(self, "exact", exact)
+        _set(self, "prefix", prefix)
+        _set(self, "suffix", suffix)
 
-@dataclass(frozen=True)
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.exact, self.prefix, self.suffix) == (other.exact, other.prefix, other.suffix)
+        return NotImplemented
+
+
+@record(frozen=True)
 class Target:
     """A span of one article, described by both selectors."""
 
@@ -167,6 +212,22 @@ class Target:
     """The address another tool annotated the article at (Hypothesis's `uri`, a W3C target's
     `source`), kept after the target is placed: where the annotation was made. Empty for
     presscheck's own targets."""
+
+    def __init__(
+        self, article_id: str, position: TextPositionSelector, quote: TextQuoteSelector, source: str = "",
+        uri: str = ""
+    ) -> None:
+        _set(self, "article_id", article_id)
+        _set(self, "position", position)
+        _set(self, "quote", quote)
+        _set(self, "source", source)
+        _set(self, "uri", uri)
+
+    def __eq__(self, other: Any) -> bool:  # written out: imports compare every annotation
+        if other.__class__ is self.__class__:
+            return (self.article_id, self.position, self.quote, self.source, self.uri) == (
+                other.article_id, other.position, other.quote, other.source, other.uri)
+        return NotImplemented
 
     @property
     def start(self) -> int:
@@ -230,14 +291,14 @@ class Target:
         return cls(article_id, position, quote, source, uri)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Annotation:
     """A claim, contradiction, link or note on one or two targets."""
 
     kind: Kind
     targets: tuple[Target, ...]
     author: str
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
     tags: tuple[str, ...] = ()
     relation: str = ""
     note: str = ""
@@ -249,6 +310,33 @@ class Annotation:
     which `id` is derived from; written as the W3C `canonical`. Empty for presscheck's own."""
     note_format: str = ""
     """The media type of `note` when it is not plain text (`text/markdown` from Hypothesis)."""
+
+    def __init__(
+        self, kind: Kind, targets: tuple[Target, ...], author: str, id: str = FROM_FACTORY,
+        tags: tuple[str, ...] = (), relation: str = "", note: str = "", created: str = FROM_FACTORY,
+        modified: str = "", anchor: Anchor = "exact", canonical: str = "", note_format: str = ""
+    ) -> None:
+        _set(self, "kind", kind)
+        _set(self, "targets", targets)
+        _set(self, "author", author)
+        _set(self, "id", new_id() if id is FROM_FACTORY else id)
+        _set(self, "tags", tags)
+        _set(self, "relation", relation)
+        _set(self, "note", note)
+        _set(self, "created", now_iso() if created is FROM_FACTORY else created)
+        _set(self, "modified", modified)
+        _set(self, "anchor", anchor)
+        _set(self, "canonical", canonical)
+        _set(self, "note_format", note_format)
+        self.__post_init__()
+
+    def __eq__(self, other: Any) -> bool:  # written out: imports compare every annotation
+        if other.__class__ is self.__class__:
+            return (self.kind, self.targets, self.author, self.id, self.tags, self.relation, self.note,
+                    self.created, self.modified, self.anchor, self.canonical, self.note_format) == (
+                other.kind, other.targets, other.author, other.id, other.tags, other.relation, other.note,
+                other.created, other.modified, other.anchor, other.canonical, other.note_format)
+        return NotImplemented
 
     def __post_init__(self) -> None:
         if self.kind not in TARGET_COUNT:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from reader.errors import UserError
+from reader.records import FROM_FACTORY, record
 
 CONFIG_VARIABLE = "PRESSCHECK_CONFIG"
 """The environment variable naming the settings file, in place of the platform's."""
@@ -49,7 +50,7 @@ QUOTED_CELLS = 40
 """A value quoted in an error is cut to this many characters."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Preferences:
     """What the settings file (and the environment, and the flags) say."""
 
@@ -66,6 +67,16 @@ class Preferences:
     screen_reader: bool = False
     """The screen-reader mode (also `--screen-reader`)."""
 
+    def __init__(
+        self, author: str = "", theme: str = "", db: str = "", keymap: Mapping[str, str] = FROM_FACTORY,
+        highlight: str = "default", screen_reader: bool = False
+    ) -> None:
+        object.__setattr__(self, "author", author)
+        object.__setattr__(self, "theme", theme)
+        object.__setattr__(self, "db", db)
+        object.__setattr__(self, "keymap", {} if keymap is FROM_FACTORY else keymap)
+        object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "screen_reader", screen_reader)
 
 def config_path() -> Path:
     """The settings file: $PRESSCHECK_CONFIG, else `config.toml` in the platform's config

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from reader.records import FROM_FACTORY, record
 from reader.snapshot import GENERATION_KEY, Tables, is_record_key
 
 Range = tuple[int, int]
@@ -56,7 +57,7 @@ def touched_articles(record: Any) -> list[str]:
     return found
 
 
-@dataclass
+@record()
 class Index:
     """Where the parts of one snapshot lie in its file."""
 
@@ -75,6 +76,21 @@ class Index:
     """One past the largest annotation record number."""
     counts: dict[str, int] = field(default_factory=dict)
     """Article id → how many annotations touch it."""
+
+    def __init__(
+        self, generation: str | None, snapshot: tuple[int, int] = (0, 0),
+        tables: dict[str, Range] = FROM_FACTORY, runs: dict[str, Range] = FROM_FACTORY,
+        shared: dict[str, list[Range]] = FROM_FACTORY, unplaced: list[Range] = FROM_FACTORY,
+        next_annotation: int = 1, counts: dict[str, int] = FROM_FACTORY
+    ) -> None:
+        self.generation = generation
+        self.snapshot = snapshot
+        self.tables = {} if tables is FROM_FACTORY else tables
+        self.runs = {} if runs is FROM_FACTORY else runs
+        self.shared = {} if shared is FROM_FACTORY else shared
+        self.unplaced = [] if unplaced is FROM_FACTORY else unplaced
+        self.next_annotation = next_annotation
+        self.counts = {} if counts is FROM_FACTORY else counts
 
     def to_bytes(self) -> bytes:
         return orjson.dumps({

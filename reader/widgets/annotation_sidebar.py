@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from reader.ingest.sanitize import display_line
 from reader.model import KINDS, Annotation
+from reader.records import record
 from reader.widgets.sidebar_list import SidebarList
 
 GROUP_TITLES = {
@@ -27,7 +27,7 @@ GROUP_TITLES = {
 QUOTE_CHARS = 140
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SidebarFilter:
     """Which annotations the sidebar lists: all, one kind, those with one tag, or one
     person's (the class view lists the answer key, or one student)."""
@@ -35,6 +35,11 @@ class SidebarFilter:
     kind: str = ""
     tag: str = ""
     author: str = ""
+
+    def __init__(self, kind: str = "", tag: str = "", author: str = "") -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "author", author)
 
     def keeps(self, annotation: Annotation) -> bool:
         if self.kind and annotation.kind != self.kind:
@@ -91,7 +96,7 @@ class AnnotationSidebar(Vertical):
     }
     """
 
-    @dataclass
+    @record()  # a dataclass without the code generation: see reader.records
     class ExtraChosen(Message):
         """The reader chose one of the extra entries (key mode: a class candidate)."""
 
@@ -102,7 +107,7 @@ class AnnotationSidebar(Vertical):
         def control(self) -> AnnotationSidebar:
             return self.sidebar
 
-    @dataclass
+    @record()  # a dataclass without the code generation: see reader.records
     class AnnotationChosen(Message):
         """The reader chose an annotation in the sidebar."""
 

@@ -5,7 +5,6 @@ mouse in pane_mouse.py, the terminal's cursor (screen-reader mode) in screen_rea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rich.style import Style
 from textual import events
@@ -19,6 +18,7 @@ from textual.timer import Timer
 
 from reader.layout import ArticleLayout, Row
 from reader.model import Annotation, Article
+from reader.records import record
 from reader.sentences import Span
 from reader.widgets.highlight_index import Highlight, HighlightIndex
 from reader.widgets.pane_layout import PaneLayout
@@ -96,7 +96,7 @@ class ArticlePane(PaneMouse, KeepsStyledLines, PlacesTerminalCursor, ScrollView,
     }
     """
 
-    @dataclass
+    @record()  # a dataclass without the code generation: see reader.records
     class SelectionChanged(Message):
         """The reader moved the cursor or changed the selection."""
 

@@ -20,13 +20,34 @@ from reader.config_cli import COMMANDS as CONFIG_COMMANDS
 from reader.config_cli import CONFIG_HELP, checked_preferences
 from reader.errors import UserError
 from reader.gc_policy import hold_collections, settle_after_start_up
-from reader.lesson_cli import COMMANDS as LESSON_COMMANDS
-from reader.lesson_cli import LESSON_HELP
-from reader.live_lesson_cli import COMMANDS as LIVE_LESSON_COMMANDS
 from reader.preferences import load_preferences, overridden
 
 if TYPE_CHECKING:
     from reader.store import Store
+
+# `reader.lesson_cli` and `reader.live_lesson_cli` are loaded when one of their commands runs
+# (`command_in`): opening the app needs neither, and every start imports this module
+
+LESSON_HELP = """\
+  presscheck pack create|check|handout
+                               build an exercise pack, list a pack's problems, or write
+                               the students' copy of a pack (without its answer key)
+  presscheck key LESSON [--from HANDINS ...]
+                               write the pack's answer key in the app (saved into the
+                               pack); --from lists the class's hand-ins as candidates
+  presscheck compare LESSON HANDINS ... [--feedback DIR]
+                               score the hand-ins (files, or folders of them) against the
+                               pack's answer key (table, or md/json/csv); --feedback
+                               writes one report per student and class.md
+                               (also: compare KEY STUDENT ... [--pack DIR])
+  presscheck class LESSON HANDINS ...
+                               the articles with the class's heat overlay and the key
+"""
+"""The lines `presscheck --help` lists for the teacher's commands (`reader.lesson_cli`)."""
+LESSON_COMMAND_NAMES = ("key", "compare", "class", "pack")
+"""`reader.lesson_cli.COMMANDS`, named here so that the module is loaded only to run one."""
+LIVE_LESSON_COMMAND_NAMES = ("lesson-seat", "lesson-watch")
+"""`reader.live_lesson_cli.COMMANDS`: hidden from the help; only `serve --class` runs them."""
 
 COMMANDS_HELP = """\
 commands:
@@ -364,14 +385,27 @@ def run_serve(argv: Sequence[str]) -> int:
         return 2
 
 
+def command_in(module: str, name: str) -> Callable[[Sequence[str]], int]:
+    """The command `name` of `module`'s COMMANDS, the module loaded when it runs."""
+
+    def run(argv: Sequence[str]) -> int:
+        import importlib
+
+        return importlib.import_module(module).COMMANDS[name](argv)
+
+    return run
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "export": run_export,
     "import": run_import,
     "db": run_db,
-    **LESSON_COMMANDS,  # pack, compare, class: the teacher's commands
+    # key, compare, class, pack: the teacher's commands
+    **{name: command_in("reader.lesson_cli", name) for name in LESSON_COMMAND_NAMES},
     "serve": run_serve,
     **CONFIG_COMMANDS,  # config path|show|check
-    **LIVE_LESSON_COMMANDS,  # run by `serve --class` in its sessions, not listed
+    # run by `serve --class` in its sessions, not listed
+    **{name: command_in("reader.live_lesson_cli", name) for name in LIVE_LESSON_COMMAND_NAMES},
 }
 
 

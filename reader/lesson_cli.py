@@ -21,23 +21,6 @@ if TYPE_CHECKING:
     from reader.classroom.compare import Report
     from reader.classroom.lesson import Lesson
 
-LESSON_HELP = """\
-  presscheck pack create|check|handout
-                               build an exercise pack, list a pack's problems, or write
-                               the students' copy of a pack (without its answer key)
-  presscheck key LESSON [--from HANDINS ...]
-                               write the pack's answer key in the app (saved into the
-                               pack); --from lists the class's hand-ins as candidates
-  presscheck compare LESSON HANDINS ... [--feedback DIR]
-                               score the hand-ins (files, or folders of them) against the
-                               pack's answer key (table, or md/json/csv); --feedback
-                               writes one report per student and class.md
-                               (also: compare KEY STUDENT ... [--pack DIR])
-  presscheck class LESSON HANDINS ...
-                               the articles with the class's heat overlay and the key
-"""
-"""The lines `presscheck --help` lists for these commands."""
-
 _FIRST_HELP = (
     "the lesson's pack (a folder with pack.toml, or a .zip of one): its answer key is the "
     "key; or an answer key export, with --pack for its exercise"

@@ -87,7 +87,9 @@ class Context:
         if skip:
             figure.failures.append(skip)
             return None
-        return self.terminal.spawn(argv, cwd=self.work)
+        # a cache folder of the run's own: the parsed CSS (`reader.css_cache`) is the run's,
+        # made by the warm-ups, as a reader's is after their first start
+        return self.terminal.spawn(argv, cwd=self.work, env={"XDG_CACHE_HOME": str(self.folder("cache"))})
 
     def opened(self, argv: list[str], shown: bool) -> None:
         """Record whether a launch of `argv` showed the article (see `skip_reason`)."""

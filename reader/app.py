@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.accessibility import MONO_THEME_NAME, Accessible
+from reader.css_cache import CachedStylesheet
 from reader.gc_policy import IdleCollections, settle_after_start_up
 from reader.ingest.sanitize import display_line, display_text
 from reader.launch import Session
@@ -83,6 +84,8 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
         `preferences`: the settings file's, as the command line read and checked them (the
         app never reads the file itself); None, the defaults."""
         super().__init__()
+        # parsed rules from the last run (`css_cache`), before a theme sets its variables
+        self.stylesheet = CachedStylesheet(variables=self.stylesheet._variables)
         sys.setswitchinterval(min(sys.getswitchinterval(), FRAME_SWITCH_INTERVAL))
         self.preferences = preferences or Preferences()
         self._signing_in = lesson
@@ -123,6 +126,8 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
             if not stylesheet.has_source(os.path.abspath(path)):
                 stylesheet.read(path)
         stylesheet.parse()
+        if isinstance(stylesheet, CachedStylesheet):
+            stylesheet.save_parsed()  # for the next run's first frame: written only when it parsed any
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Every screen but the reading screen is drawn with the later stylesheets."""

@@ -136,10 +136,13 @@ def share_parsed_css() -> bool:
 
     from textual.css.stylesheet import Stylesheet
 
+    from reader.css_cache import disable_disk_cache
+
     parse = Stylesheet._parse_rules
     if list(inspect.signature(parse).parameters) != [
             "self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]:
         return False
+    disable_disk_cache()  # the forks share the rules parsed here: no cache file read or written per session
     parsed: dict[tuple[Any, ...], Any] = {}
 
     def _parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,

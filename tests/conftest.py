@@ -24,6 +24,13 @@ def _config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("config-home")
 
 
+@pytest.fixture(scope="session")
+def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder of the whole run (the parsed CSS, `reader.css_cache`), not the
+    developer's: XDG_CACHE_HOME, which the programs tests run keep too."""
+    return tmp_path_factory.mktemp("cache-home")
+
+
 @pytest.fixture(autouse=True)
 def collector_as_it_was():
     """An app run holds full cycle collections for its process (`gc_policy.IdleCollections`):
@@ -34,11 +41,13 @@ def collector_as_it_was():
 
 
 @pytest.fixture(autouse=True)
-def no_user_config(_config_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def no_user_config(_config_home: Path, _cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads the developer's own settings file: PRESSCHECK_CONFIG names one that is
     not there, and XDG_CONFIG_HOME an empty folder, for the programs tests run with the
     PRESSCHECK_ variables left out. A test that wants a settings file points
-    PRESSCHECK_CONFIG at one of its own."""
+    PRESSCHECK_CONFIG at one of its own. Nor does any write its parsed CSS where the
+    developer's presscheck keeps it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
     path = _config_home / "presscheck" / "config.toml"
     monkeypatch.setenv("PRESSCHECK_CONFIG", str(path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))

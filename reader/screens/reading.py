@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Label
@@ -32,6 +31,7 @@ from reader.widgets.annotation_sidebar import AnnotationSidebar, SidebarFilter
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.article_titles import label_tabs, tab_labels, title_text
 from reader.widgets.key_bar import KeyBar, key_named
+from reader.widgets.plain_containers import PlainBackground, PlainHorizontal, PlainVertical
 from reader.widgets.status_bar import StatusBar
 from reader.widgets.worker_failures import ReportsWorkerFailures
 
@@ -53,7 +53,7 @@ def article_index(widget_id: str | None) -> str:
 
 
 class ReadingScreen(
-    AnnotatingActions, FindActions, SessionActions, LessonActions, ReportsWorkerFailures, Screen[None]
+    PlainBackground, AnnotatingActions, FindActions, SessionActions, LessonActions, ReportsWorkerFailures, Screen[None]
 ):
     """Read and annotate the workspace's open articles."""
 
@@ -127,10 +127,10 @@ class ReadingScreen(
         self.set_classes(self._layout_classes(narrow, not narrow))
         if narrow:  # the tabs are shown: part of the first frame
             yield self._tabs()
-        with Horizontal(id="reading"):
+        with PlainHorizontal(id="reading"):
             for index, article in enumerate(self.workspace.articles):
                 current = " -current" if index == 0 else ""
-                with Vertical(classes="article-column" + current, id=f"column-{index}"):
+                with PlainVertical(classes="article-column" + current, id=f"column-{index}"):
                     yield Label(Text(display_line(article.title)), classes="article-title")
                     yield Label(Text(display_line(self._source_line(article))), classes="article-source")
                     yield ArticlePane(article, id=f"pane-{index}")

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from reader.ingest.sanitize import display_line
 from reader.model import KINDS, Annotation
 from reader.records import record
+from reader.widgets.plain_containers import PlainBackground
 from reader.widgets.sidebar_list import SidebarList
 
 GROUP_TITLES = {
@@ -83,7 +84,7 @@ def entry_text(annotation: Annotation, badge: str = "") -> Text:
     return text
 
 
-class AnnotationSidebar(Vertical):
+class AnnotationSidebar(PlainBackground, Vertical):
     """The annotations of the open articles; Enter or a click jumps to one."""
 
     DEFAULT_CSS = """

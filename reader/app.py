@@ -172,7 +172,20 @@ class PresscheckApp(LiveLessonWatch, ReportsWorkerFailures, Accessible, App[None
         self._collections.hold()  # full collections only while the reader is idle
         self.set_interval(IDLE_CHECK_SECONDS, self._collections.tick, name="collect-when-idle")
         if self._signing_in is None:
+            self._show_furniture()
             self._save_unsaved()
+
+    def _show_furniture(self) -> None:
+        """The page furniture of the articles read anew, which the first frame was drawn
+        without (`Session.furniture_later`): found now, folded in their panes, and saved
+        with them (`_save_unsaved`)."""
+        later = self.session.furniture_later
+        if later is None:
+            return
+        for article in self.workspace.take_furniture(later.furnished):
+            for screen in self.screen_stack:
+                if isinstance(screen, ReadingScreen):
+                    screen.take_furniture(article)
 
     def _save_unsaved(self) -> None:
         """Queue the writes the session left for after the first frame (the articles read

@@ -176,15 +176,16 @@ class _Collected:
         self.notices: list[str] = []
         self.pack: Pack | None = None
 
-def _collect(paths: list[str], known: Known | None = None) -> _Collected:
+def _collect(paths: list[str], known: Known | None = None, furniture_later: bool = False) -> _Collected:
     """Read every local path; URLs are only noted, to be fetched by the app. Files the
-    database already holds, byte for byte, come back from it (`known`)."""
+    database already holds, byte for byte, come back from it (`known`); the others come
+    without their page furniture when `furniture_later` (`FurnitureLater`)."""
     found = _Collected()
     if not paths:
         from reader.classroom.pack import default_pack_folder, load_pack
 
         found.pack = load_pack(default_pack_folder())
-        found.articles = [load_file(Path(path), known) for path in found.pack.articles]
+        found.articles = [load_file(Path(path), known, furniture_later=furniture_later) for path in found.pack.articles]
         return found
     for raw in paths:
         if is_url(raw):
@@ -194,13 +195,38 @@ def _collect(paths: list[str], known: Known | None = None) -> _Collected:
         pack = _pack_at(path)
         if pack is not None:
             found.pack = found.pack or pack
-            found.articles.extend(load_file(Path(file), known) for file in pack.articles)
+            found.articles.extend(load_file(Path(file), known, furniture_later=furniture_later) for file in pack.articles)
             continue
-        opened = open_path(path, known)
+        opened = open_path(path, known, furniture_later=furniture_later)
         found.articles.extend(opened.articles)
         found.entries.extend(opened.entries)
         found.notices.extend(opened.notices)
     return found
+
+class FurnitureLater:
+    """The articles read anew as the app opens. They are drawn at its first frame without
+    their page furniture (a 5 MB text's was 30 ms of its first open), which is found just
+    after it: the panes then fold it, and each article is saved with it. No UI."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._waiting = {article.id: article for article in articles}
+        self._found: dict[str, Article] = {}
+
+    def furnished(self, article: Article) -> Article:
+        """`article` with its page furniture: found now if it is still waiting (once)."""
+        if article.id not in self._waiting:
+            return article
+        found = self._found.get(article.id)
+        if found is None:
+            from reader.ingest.article import with_furniture
+
+            found = self._found[article.id] = with_furniture(article)
+        return found
+
+    def save(self, store: Store, article: Article) -> None:
+        """Save `article`, its page furniture found first if need be."""
+        store.put_article(self.furnished(article))
+
 
 def _pack_at(path: Path) -> Pack | None:
     """The pack at `path` (a folder with a `pack.toml`, or a .zip holding one), else None.
@@ -220,22 +246,26 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     `defer_writes` (the command line, opening the app): the articles read anew, the files'
     stamps and a new name to remember are left in `Session.unsaved`, saved once the first
     frame is drawn (a 5 MB article's text file written and synced was ~20 ms of its first
-    open); else they are saved here.
+    open); else they are saved here. The articles read anew then come without their page
+    furniture, found just after the first frame too (`Session.furniture_later`).
     """
     # articles the database holds come back from it; a database is only made once the
     # paths have opened (a refused file leaves nothing behind)
     existing = Store.open(db) if db.exists() else None
     by_raw = _StoredByRaw(existing) if existing else {}
     stamps = FileStamps.from_meta(existing.get_meta(STAMPS_KEY)) if existing else FileStamps()
-    found = _collect(paths, KnownArticles(by_raw, stamps))
+    found = _collect(paths, KnownArticles(by_raw, stamps), furniture_later=defer_writes)
     store = existing or Store.open(db, on_first_write=defer_writes)  # a new one made after the first frame
     pack = found.pack
     articles = unique_articles(found.articles)
-    stored_ids = by_raw.found if isinstance(by_raw, _StoredByRaw) else set()
+    stored = by_raw.found if isinstance(by_raw, _StoredByRaw) else {}
+    # read anew from their files (not given back by the database): without their furniture
+    anew = [article for article in articles if stored.get(article.id) is not article]
+    later = FurnitureLater(anew if defer_writes else [])
     unsaved: list[Callable[[], object]] = []
     for article in articles:
-        if defer_writes and article.id not in stored_ids:
-            unsaved.append(partial(store.put_article, article))
+        if defer_writes and stored.get(article.id) is not article:
+            unsaved.append(partial(later.save, store, article))
         else:
             store.put_article(article)  # a stored one: its metadata refreshed, if it changed
     if stamps.changed:
@@ -277,6 +307,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
         remember_author=not ask_author,
         banner=banner,
         unsaved=unsaved,
+        furniture_later=later if defer_writes else None,
     )
 
 class _StoredByRaw:
@@ -285,13 +316,13 @@ class _StoredByRaw:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.found: set[str] = set()
-        """The ids of the articles found: stored already."""
+        self.found: dict[str, Article] = {}
+        """The articles found (stored already), by id."""
 
     def get(self, raw_sha256: str) -> Article | None:
         article = self.store.article_by_raw(raw_sha256)
         if article is not None:
-            self.found.add(article.id)
+            self.found[article.id] = article
         return article
 
 

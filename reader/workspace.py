@@ -130,6 +130,18 @@ class Workspace:
         self.to_fetch = list(to_fetch or [])
         self._take_in(stored)
 
+    def take_furniture(self, furnished: Callable[[Article], Article]) -> list[Article]:
+        """The open articles with their page furniture (`furnished` finds it, for the
+        articles the first frame was drawn without), in place of the ones without: those
+        that changed."""
+        changed = []
+        for index, article in enumerate(self.articles):
+            found = furnished(article)
+            if found is not article:
+                self.articles[index] = found
+                changed.append(found)
+        return changed
+
     def add_fetched(self, articles: list[Article], entries: list[FeedEntry], stored: StoredAnnotations) -> None:
         """Open fetched articles beside those open (up to MAX_OPEN in all) and list the
         fetched feeds' entries; nothing is left to fetch."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reader.errors import IngestError
 from reader.ingest.canonical import canonical_lines
 from reader.model import Article, article_id_for
@@ -20,6 +22,7 @@ def article_from_text(
     byline: str = "",
     published: str = "",
     site: str = "",
+    furniture_later: bool = False,
 ) -> Article:
     """An article from decoded text: canonical form, id, title and furniture.
 
@@ -28,15 +31,21 @@ def article_from_text(
     beside it. `utf8`: bytes whose start the canonical text may well be in UTF-8, how many
     of them, and their sha256 (a plain UTF-8 file's, without its last newlines): when it
     is, its id is read off that hash rather than hashed again (10 ms for 5 MB).
+    `furniture_later`: no page furniture yet, `with_furniture` finds it (opening the app
+    does so after its first frame: a 5 MB text's furniture was 30 ms of its first open).
     """
     # imported here: reopening an article the database holds needs neither (nor pysbd)
-    from reader.ingest.furniture import find_furniture
     from reader.ingest.title import find_title, shorten
 
     canonical, lines = canonical_lines(text)
     if not canonical or canonical.isspace():
         raise IngestError(f"{source or 'text'}: holds only white space; nothing to read")
-    furniture = find_furniture(canonical, lines=lines)
+    if furniture_later:
+        furniture: tuple[tuple[int, int], ...] = ()
+    else:
+        from reader.ingest.furniture import find_furniture
+
+        furniture = find_furniture(canonical, lines=lines)
     return Article(
         id=_id(canonical, utf8),
         title=shorten(title) if title.strip() else find_title(canonical, source),
@@ -63,3 +72,10 @@ def _id(canonical: str, utf8: tuple[bytes, int, str] | None) -> str:
             if len(encoded) == length and data.startswith(encoded):
                 return sha256[:ID_DIGITS]
     return article_id_for(canonical)
+
+
+def with_furniture(article: Article) -> Article:
+    """`article` (made with `furniture_later`) with its page furniture found."""
+    from reader.ingest.furniture import find_furniture
+
+    return replace(article, furniture=find_furniture(article.text))

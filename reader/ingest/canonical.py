@@ -29,9 +29,10 @@ def canonical_lines(text: str) -> tuple[str, list[str]]:
     while end > start and not stripped[end - 1]:
         end -= 1
     kept = stripped[start:end]
-    if all(new is old for new, old in zip(kept, lines[start:end])):  # no trailing spaces: a slice
-        offset = sum(len(line) + 1 for line in lines[:start])
-        canonical = text[offset : offset + sum(map(len, kept)) + len(kept) - 1] if kept else ""
+    if stripped == lines:  # no line had trailing white space: a slice (compared in C, ~0.2 ms)
+        head = sum(len(line) + 1 for line in lines[:start])  # the blank lines at both ends
+        tail = sum(len(line) + 1 for line in lines[end:])
+        canonical = text[head : len(text) - tail] if kept else ""
     else:
         canonical = "\n".join(kept)
     return canonical, kept or [""]

@@ -50,8 +50,10 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url: str = "") -> Article:
-    """The article in an HTML page: its text (headline first), title, byline, date and site."""
+def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url: str = "",
+                      furniture_later: bool = False) -> Article:
+    """The article in an HTML page: its text (headline first), title, byline, date and site
+    (`furniture_later` as `article_from_text`)."""
     import trafilatura
 
     from reader.ingest.article import article_from_text
@@ -96,6 +98,7 @@ def article_from_html(html: str, source: str = "", *, raw_sha256: str = "", url:
         byline=byline,
         published=published,
         site=site,
+        furniture_later=furniture_later,
     )
 
 

@@ -105,10 +105,12 @@ def article_from_bytes(
     charset: str | None = None,
     url: str = "",
     known: Known | None = None,
+    furniture_later: bool = False,
 ) -> Article:
     """One article from a text, Markdown or HTML document's bytes. With `known`, the same
     bytes from the same source give back the article read before, at the cost of a hash:
-    reopening a 5 MB article does not decode, normalise and scan it again."""
+    reopening a 5 MB article does not decode, normalise and scan it again.
+    `furniture_later`: a new article comes without its page furniture (`with_furniture`)."""
     raw_sha256, body = _hashes(data)
     if known is not None:
         before = known(raw_sha256)
@@ -118,13 +120,14 @@ def article_from_bytes(
         from reader.ingest.html import article_from_html, declared_charset
 
         text = decode(data, source, charset or declared_charset(data))
-        return article_from_html(text, source, raw_sha256=raw_sha256, url=url)
+        return article_from_html(text, source, raw_sha256=raw_sha256, url=url, furniture_later=furniture_later)
     text = decode(data, source, charset)
     if kind == "markdown":
         from reader.ingest.markdown import markdown_text
 
         text = markdown_text(text)
-    return article_from_text(text, source, raw_sha256=raw_sha256, utf8=body if kind == "text" else None)
+    return article_from_text(text, source, raw_sha256=raw_sha256, utf8=body if kind == "text" else None,
+                             furniture_later=furniture_later)
 
 
 def _hashes(data: bytes) -> tuple[str, tuple[bytes, int, str]]:
@@ -145,7 +148,8 @@ def _hashes(data: bytes) -> tuple[str, tuple[bytes, int, str]]:
 
 
 def _open_bytes(
-    data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "", known: Known | None = None
+    data: bytes, source: str, kind: Kind, *, charset: str | None = None, url: str = "", known: Known | None = None,
+    furniture_later: bool = False,
 ) -> Opened:
     if kind == "feed":
         from reader.ingest.feeds import parse_feed
@@ -153,7 +157,8 @@ def _open_bytes(
         decode(data, source)  # refuses empty and binary files with the usual message
         _, entries = parse_feed(data, source, charset)
         return Opened(entries=entries)
-    return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url, known=known)])
+    return Opened(articles=[article_from_bytes(data, source, kind, charset=charset, url=url, known=known,
+                                               furniture_later=furniture_later)])
 
 
 def _kind_of_file(path: Path, data: bytes) -> Kind:
@@ -189,8 +194,9 @@ def _noted(article: Article, path: Path, stat: os.stat_result | None, known: Kno
     return article
 
 
-def load_file(path: Path, known: Known | None = None) -> Article:
-    """The one article in a text, Markdown or HTML file; an IngestError for anything else."""
+def load_file(path: Path, known: Known | None = None, *, furniture_later: bool = False) -> Article:
+    """The one article in a text, Markdown or HTML file; an IngestError for anything else.
+    `furniture_later`: a new article comes without its page furniture (`with_furniture`)."""
     if path.is_dir():
         raise IngestError(f"{path}: is a folder; open the files in it, or a pack")
     before, stat = _unchanged(path, known)
@@ -200,29 +206,31 @@ def load_file(path: Path, known: Known | None = None) -> Article:
     kind = _kind_of_file(path, data)
     if kind == "feed":
         raise IngestError(f"{path}: a feed, not one article; open it with `presscheck {path}`")
-    return _noted(article_from_bytes(data, str(path), kind, known=known), path, stat, known)
+    article = article_from_bytes(data, str(path), kind, known=known, furniture_later=furniture_later)
+    return _noted(article, path, stat, known)
 
 
-def open_path(path: str | Path, known: Known | None = None) -> Opened:
+def open_path(path: str | Path, known: Known | None = None, *, furniture_later: bool = False) -> Opened:
     """A file's article or feed entries, or every article in a folder (not its subfolders).
 
     A named file that cannot be opened raises an IngestError; in a folder, such files are
     skipped and named in `notices`, and only a folder without any article is an error.
+    `furniture_later`: new articles come without their page furniture (`with_furniture`).
     """
     path = Path(path)
     if path.is_dir():
-        return _open_folder(path, known)
+        return _open_folder(path, known, furniture_later)
     before, stat = _unchanged(path, known)
     if before is not None:
         return Opened(articles=[before])
     data = _read(path)
-    opened = _open_bytes(data, str(path), _kind_of_file(path, data), known=known)
+    opened = _open_bytes(data, str(path), _kind_of_file(path, data), known=known, furniture_later=furniture_later)
     for article in opened.articles:
         _noted(article, path, stat, known)
     return opened
 
 
-def _open_folder(folder: Path, known: Known | None = None) -> Opened:
+def _open_folder(folder: Path, known: Known | None = None, furniture_later: bool = False) -> Opened:
     try:
         files = sorted(
             p for p in folder.iterdir()
@@ -233,7 +241,7 @@ def _open_folder(folder: Path, known: Known | None = None) -> Opened:
     opened = Opened()
     for file in files:
         try:
-            opened.add(open_path(file, known))
+            opened.add(open_path(file, known, furniture_later=furniture_later))
         except IngestError as error:
             opened.notices.append(f"skipped {error}")
     if not opened.articles and not opened.entries:

@@ -380,6 +380,11 @@ class ReadingScreen(
     def panes(self) -> list[ArticlePane]:
         return list(self.query(ArticlePane))
 
+    def take_furniture(self, article: Article) -> None:
+        """An open article's page furniture, found after the first frame: its pane folds it."""
+        for pane in self.panes:
+            pane.take_furniture(article)
+
     @property
     def active_pane(self) -> ArticlePane | None:
         """The pane that has focus, else the one that had it last."""

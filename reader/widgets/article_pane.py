@@ -58,22 +58,12 @@ class ArticlePane(PaneMouse, KeepsStyledLines, PlacesTerminalCursor, ScrollView,
     ]
 
     COMPONENT_CLASSES = {
-        "article-pane--cursor",
-        "article-pane--cursor-blurred",
-        "article-pane--claim",
-        "article-pane--contradiction",
-        "article-pane--link",
-        "article-pane--note",
+        "article-pane--cursor", "article-pane--cursor-blurred",
+        "article-pane--claim", "article-pane--contradiction", "article-pane--link", "article-pane--note",
         "article-pane--related",
-        "article-pane--heat-1",
-        "article-pane--heat-2",
-        "article-pane--heat-3",
-        "article-pane--heat-4",
-        "article-pane--match",
-        "article-pane--match-current",
-        "article-pane--furniture",
-        "article-pane--fold",
-        "article-pane--gutter",
+        "article-pane--heat-1", "article-pane--heat-2", "article-pane--heat-3", "article-pane--heat-4",
+        "article-pane--match", "article-pane--match-current",
+        "article-pane--furniture", "article-pane--fold", "article-pane--gutter",
     }
     """
     | Class | Description |
@@ -394,14 +384,9 @@ class ArticlePane(PaneMouse, KeepsStyledLines, PlacesTerminalCursor, ScrollView,
         base = self._frame[1] if self._frame else self.rich_style
         end = max(row.end, row.start + 1)
         overlay = RowOverlay(
-            highlights=self.highlights_at(row.start, end),
-            related=self._related,
-            class_view=bool(self._heat),
-            heat=self.heat_at(row.start, end),
-            heat_top=self._heat_top,
-            selection=self._drawn_selection(),
-            focused=self.has_focus,
-            found=self.search.on_row(row.start, end),
+            highlights=self.highlights_at(row.start, end), related=self._related, class_view=bool(self._heat),
+            heat=self.heat_at(row.start, end), heat_top=self._heat_top, selection=self._drawn_selection(),
+            focused=self.has_focus, found=self.search.on_row(row.start, end),
         )
         return draw_row(row, self.article.text, self.article.furniture, overlay, self._style, base, self.app.console, self._mixes)
 
@@ -481,6 +466,16 @@ class ArticlePane(PaneMouse, KeepsStyledLines, PlacesTerminalCursor, ScrollView,
             self.notify("No page furniture in this article.", timeout=3)
             return
         self._layout.toggle_fold()
+        self._refold()
+
+    def take_furniture(self, article: Article) -> None:
+        """This article with the page furniture found after the first frame, drawn without."""
+        if article.id == self.article.id and article.furniture != self.article.furniture:
+            self.article = article
+            self._layout.set_furniture(article.furniture)
+            self._refold()
+
+    def _refold(self) -> None:
         self._cursor.refold(self.article.text, self.article.furniture if self._layout.folded else ())
         self._invalidate()
 

@@ -48,6 +48,12 @@ class PaneLayout:
         self.rows = None
         self.width = -1
 
+    def set_furniture(self, furniture: tuple[Span, ...]) -> None:
+        """The page furniture, found after the rows were first made: they are made anew."""
+        self._furniture = furniture
+        self.rows = None
+        self.width = -1
+
     def moved(self) -> None:
         """The reader moved the cursor: keys come first, wrapping waits WRAP_PAUSE."""
         self._moved_at = time.monotonic()

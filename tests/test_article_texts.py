@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.article_texts import TEXT_KEY, text_key, texts_folder
+from reader.article_texts import MAP_FROM, TEXT_KEY, read_text, text_key, texts_folder
 from reader.ingest.article import article_from_text
 from reader.maintenance import check_database
 from reader.store import Store
@@ -90,3 +90,24 @@ def test_db_check_finds_a_text_changed_by_hand(tmp_path: Path) -> None:
     file.write_text(article.text.replace("one sentence", "two sentences"), encoding="utf-8")
     report = check_database(db)
     assert any("does not match its name" in line for line in report.problems)
+
+
+@pytest.mark.parametrize("size", [MAP_FROM - 1, MAP_FROM, 3 * MAP_FROM])
+def test_a_text_reads_back_the_same_whatever_its_size(tmp_path: Path, size: int) -> None:
+    """Big texts are decoded from a mapping of their file (`MAP_FROM`), small ones read."""
+    body = ("Ünïcödé line of the article, one sentence. " * (size // 40 + 1))[: size - 20]
+    text = "A title\n\n" + body.rstrip()
+    db = tmp_path / "annotations.json"
+    store = Store.open(db)
+    store.put_article(_article(text))
+    store.close()
+    [file] = texts_folder(db).iterdir()
+    assert read_text(db, file.stem) == text
+
+
+def test_a_big_text_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
+    db, article = _stored(tmp_path)
+    [file] = texts_folder(db).iterdir()
+    file.write_bytes(b"caf\xe9 " * MAP_FROM)  # Latin-1, past the size read by mapping
+    with pytest.raises(ValueError, match="is not UTF-8"):
+        read_text(db, file.stem)

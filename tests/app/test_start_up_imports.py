@@ -17,6 +17,9 @@ LATER = [
     "reader.ingest.furniture",  # a new article
     "tomllib",  # the furniture rules of a new article
     "reader.widgets.find_bar",  # mounted after the first frame
+    "reader.lesson_cli",  # the teacher's commands, imported when one runs
+    "reader.live_lesson_cli",  # the live lesson's hidden commands, likewise
+    "reader.anchoring",  # re-anchoring, only when a changed file is followed
 ]
 
 

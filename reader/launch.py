@@ -209,8 +209,12 @@ class FurnitureLater:
     after it: the panes then fold it, and each article is saved with it. No UI."""
 
     def __init__(self, articles: list[Article]) -> None:
-        self._waiting = {article.id: article for article in articles}
+        self._waiting = {article.id for article in articles}
         self._found: dict[str, Article] = {}
+
+    def waits_for(self, article: Article) -> bool:
+        """Whether `article` was read without its page furniture."""
+        return article.id in self._waiting
 
     def furnished(self, article: Article) -> Article:
         """`article` with its page furniture: found now if it is still waiting (once)."""
@@ -264,7 +268,7 @@ def prepare_session(paths: list[str], db: Path, author: str = "", ask_author: bo
     later = FurnitureLater(anew if defer_writes else [])
     unsaved: list[Callable[[], object]] = []
     for article in articles:
-        if defer_writes and stored.get(article.id) is not article:
+        if later.waits_for(article):
             unsaved.append(partial(later.save, store, article))
         else:
             store.put_article(article)  # a stored one: its metadata refreshed, if it changed

@@ -41,15 +41,11 @@ def article_from_text(
     # imported here: reopening an article the database holds needs neither (nor pysbd)
     from reader.ingest.title import find_title, shorten
 
-    if furniture_later:
-        canonical, lines = canonical_text(text), None
-    else:
-        canonical, lines = canonical_lines(text)
+    canonical, lines = (canonical_text(text), None) if furniture_later else canonical_lines(text)
     if not canonical or canonical.isspace():
         raise IngestError(f"{source or 'text'}: holds only white space; nothing to read")
-    if furniture_later:
-        furniture: tuple[tuple[int, int], ...] = ()
-    else:
+    furniture: tuple[tuple[int, int], ...] = ()
+    if not furniture_later:
         from reader.ingest.furniture import find_furniture
 
         furniture = find_furniture(canonical, lines=lines)
